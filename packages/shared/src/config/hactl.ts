@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { hostPort, tlsSchema } from './common.js';
+import { loadConfigFile } from './load.js';
+
+export const hactlConfigSchema = z
+  .object({
+    endpoints: z.array(hostPort).min(1),
+    timeoutMs: z.number().int().min(100).max(600_000).default(5000),
+    tls: tlsSchema.optional(),
+  })
+  .strict();
+
+export type HactlConfig = z.output<typeof hactlConfigSchema> & { source: string };
+
+export function loadHactlConfig(file: string): HactlConfig {
+  return loadConfigFile(file, hactlConfigSchema, (cfg, source) => ({ ...cfg, source }));
+}

@@ -1,0 +1,18 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths pino blanks out, so a password never reaches a log line. */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  '*.*.password',
+  'mysql.password',
+  'config.mysql.password',
+  'secret',
+  '*.secret',
+];
+
+export function createLogger(name: string, level = process.env.WHA_LOG_LEVEL ?? 'info'): Logger {
+  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+}

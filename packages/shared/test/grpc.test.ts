@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { serviceDefinition } from '@whmcs-ha/shared';
+
+describe('proto loading', () => {
+  it('exposes the three services with their methods', () => {
+    expect(Object.keys(serviceDefinition('AgentLink'))).toEqual(['Connect']);
+    expect(Object.keys(serviceDefinition('Raft'))).toEqual(['Send']);
+    expect(Object.keys(serviceDefinition('Control')).sort()).toEqual(['History', 'Operate', 'Status', 'Watch']);
+  });
+});
