@@ -9,3 +9,4 @@ export * from './config/agent.js';
 export * from './config/coordinator.js';
 export * from './config/hactl.js';
 export * from './run-main.js';
+export * from './gtid.js';
