@@ -90,7 +90,7 @@ export function parseCgiOutput(raw: Buffer): { status: number; headers: Record<s
 export function fastcgiRequest(target: FastcgiTarget, params: Record<string, string>, timeoutMs: number): Promise<FastcgiResponse> {
   return new Promise((resolve, reject) => {
     let sock: Socket;
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let total = 0;
