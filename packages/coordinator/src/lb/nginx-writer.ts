@@ -1,0 +1,167 @@
+import { cpSync, existsSync, mkdtempSync, openSync, closeSync, fsyncSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { LbApplyError, type LbApplyRequest, type LbApplyResult, type LbWriter } from './lb-writer.js';
+import { httpCheck } from './http-check.js';
+import { runProgram } from './run-program.js';
+
+export interface NginxWriterOptions {
+  upstreamFile: string;
+  upstreamName: string;
+  nginxBinary: string;
+  /** the main nginx.conf; its directory is copied whole for the staged test */
+  nginxConfig: string;
+  /** extra arguments for every nginx invocation (e.g. -p PREFIX in the lab) */
+  nginxArgs: string[];
+  /** URL fetched through the LB after a reload to see which node answers */
+  verifyUrl?: string | undefined;
+  /** response header naming the node that answered */
+  verifyHeader?: string;
+  verifyTimeoutMs?: number;
+}
+
+/** Renders the managed upstream block. With no target every node is marked down, so nginx answers 502 rather than sending writes to a fenced node. */
+export function renderUpstream(name: string, req: LbApplyRequest): string {
+  const lines = [
+    `# Managed by whmcs-ha at epoch ${req.epoch}: ${req.reason.replace(/\n/g, ' ')}`,
+    '# Do not edit: the coordinator rewrites this file from committed cluster state.',
+    `upstream ${name} {`,
+  ];
+  for (const n of req.nodes) {
+    const on = req.targets.includes(n.name);
+    lines.push(`    server ${n.upstream}${on ? '' : ' down'}; # ${n.name}`);
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}
+
+function writeDurably(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text, { mode: 0o644 });
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const dfd = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * DESIGN §7: render -> stage -> `nginx -t` on a staged copy of the whole
+ * configuration -> atomic rename -> reload -> verify through the LB -> on any
+ * failure restore the previous file and reload.
+ */
+export class NginxWriter implements LbWriter {
+  readonly kind = 'nginx' as const;
+  constructor(private readonly o: NginxWriterOptions) {}
+
+  private async nginx(args: string[]) {
+    return runProgram(this.o.nginxBinary, [...this.o.nginxArgs, ...args]);
+  }
+
+  /** Tests the configuration as it would be with `text` as the upstream file, without touching the live tree. */
+  async testStaged(text: string): Promise<void> {
+    const confDir = dirname(this.o.nginxConfig);
+    const stage = mkdtempSync(join(tmpdir(), 'wha-nginx-stage-'));
+    try {
+      const stagedConf = join(stage, 'conf');
+      cpSync(confDir, stagedConf, { recursive: true, dereference: true });
+      const upstreamInConf = !relative(confDir, this.o.upstreamFile).startsWith('..');
+      const stagedUpstream = upstreamInConf ? join(stagedConf, relative(confDir, this.o.upstreamFile)) : join(stage, 'upstream.conf');
+      // Point every absolute reference at the copy so the test reads only staged files.
+      for (const f of walk(stagedConf)) {
+        if (statSync(f).size > 1024 * 1024) continue;
+        const t = readFileSync(f, 'utf8');
+        const u = t.split(this.o.upstreamFile).join(stagedUpstream).split(`${confDir}/`).join(`${stagedConf}/`);
+        if (u !== t) writeFileSync(f, u);
+      }
+      writeFileSync(stagedUpstream, text);
+      const r = await this.nginx(['-t', '-q', '-c', join(stagedConf, basename(this.o.nginxConfig))]);
+      if (r.code !== 0) throw new LbApplyError('test', (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | '), false);
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
+  }
+
+  async apply(req: LbApplyRequest): Promise<LbApplyResult> {
+    const started = performance.now();
+    const text = renderUpstream(this.o.upstreamName, req);
+    const previous = existsSync(this.o.upstreamFile) ? readFileSync(this.o.upstreamFile, 'utf8') : null;
+    if (previous !== null && sameServers(previous, text)) {
+      return { changed: false, durationMs: performance.now() - started, verifiedBy: null };
+    }
+    await this.testStaged(text);
+    writeDurably(this.o.upstreamFile, text);
+    const restore = async (stage: 'reload' | 'verify', why: string): Promise<never> => {
+      if (previous !== null) writeDurably(this.o.upstreamFile, previous);
+      const r = await this.nginx(['-s', 'reload']);
+      throw new LbApplyError(stage, why, previous !== null && r.code === 0);
+    };
+    const reload = await this.nginx(['-s', 'reload']);
+    if (reload.code !== 0) await restore('reload', reload.stderr.trim());
+    let verifiedBy: string | null = null;
+    if (this.o.verifyUrl) {
+      const v = await this.verify(req.targets);
+      if (!v.ok) await restore('verify', v.why);
+      verifiedBy = v.node;
+    }
+    return { changed: true, durationMs: performance.now() - started, verifiedBy };
+  }
+
+  /**
+   * After a reload old workers drain while new ones start: poll on fresh
+   * connections until the LB answers as intended several times in a row.
+   */
+  private async verify(targets: string[]): Promise<{ ok: boolean; node: string | null; why: string }> {
+    const header = this.o.verifyHeader ?? 'x-whmcs-ha-node';
+    const deadline = Date.now() + (this.o.verifyTimeoutMs ?? 5000);
+    const needed = 3;
+    let streak = 0;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      try {
+        const res = await httpCheck(this.o.verifyUrl!, 1000);
+        const raw = res.headers[header];
+        const node = Array.isArray(raw) ? (raw[0] ?? null) : (raw ?? null);
+        const good = targets.length === 0 ? res.status >= 500 && !node : node !== null && targets.includes(node);
+        if (good) {
+          streak += 1;
+          if (streak >= needed) return { ok: true, node, why: '' };
+          continue;
+        }
+        streak = 0;
+        last =
+          targets.length === 0
+            ? `expected no backend, got ${res.status} from ${node ?? 'unknown'}`
+            : `got ${res.status} from ${node ?? `a response without the ${header} header`}, expected ${targets.join(' or ')}`;
+      } catch (e) {
+        streak = 0;
+        last = (e as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { ok: false, node: null, why: `verification through ${this.o.verifyUrl} failed: ${last}` };
+  }
+}
+
+/** Two renders differ only in their comment lines when the servers are the same: no reload then. */
+function sameServers(a: string, b: string): boolean {
+  const strip = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  return strip(a) === strip(b);
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpCheck } from '../../src/lb/http-check.js';
+import { LbApplyError } from '../../src/lb/lb-writer.js';
+import { NginxWriter } from '../../src/lb/nginx-writer.js';
+import { runProgram } from '../../src/lb/run-program.js';
+import { freePort } from '../support/free-port.js';
+
+// A real nginx on loopback: two "web nodes" (server blocks naming themselves
+// in a header) and an LB server proxying to the managed upstream file.
+const dir = mkdtempSync(join(tmpdir(), 'wha-nginx-writer-'));
+const conf = join(dir, 'conf', 'nginx.conf');
+const upstreamFile = join(dir, 'managed', 'upstream.conf');
+let lbPort = 0;
+let web1 = 0;
+let web2 = 0;
+let writer: NginxWriter;
+const nginxArgs = ['-p', dir];
+
+async function whoAnswers(): Promise<{ status: number; node: string | null }> {
+  const res = await httpCheck(`http://127.0.0.1:${lbPort}/`, 2000);
+  return { status: res.status, node: (res.headers['x-whmcs-ha-node'] as string | undefined) ?? null };
+}
+
+const nodes = () => [
+  { name: 'web001', upstream: `127.0.0.1:${web1}` },
+  { name: 'web002', upstream: `127.0.0.1:${web2}` },
+];
+
+beforeAll(async () => {
+  [lbPort, web1, web2] = [await freePort(), await freePort(), await freePort()];
+  mkdirSync(join(dir, 'conf'), { recursive: true });
+  mkdirSync(join(dir, 'managed'), { recursive: true });
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  writeFileSync(
+    conf,
+    `pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  include ${upstreamFile};
+  server { listen 127.0.0.1:${web1}; location / { add_header x-whmcs-ha-node web001 always; return 200 "web001\\n"; } }
+  server { listen 127.0.0.1:${web2}; location / { add_header x-whmcs-ha-node web002 always; return 200 "web002\\n"; } }
+  server { listen 127.0.0.1:${lbPort}; location / { proxy_pass http://whmcs_backend; } }
+}
+`,
+  );
+  writeFileSync(upstreamFile, `upstream whmcs_backend { server 127.0.0.1:${web1}; }\n`);
+  const start = await runProgram('/usr/sbin/nginx', [...nginxArgs, '-c', conf]);
+  expect(start.stderr).toBe('');
+  writer = new NginxWriter({
+    upstreamFile,
+    upstreamName: 'whmcs_backend',
+    nginxBinary: '/usr/sbin/nginx',
+    nginxConfig: conf,
+    nginxArgs: [...nginxArgs, '-c', conf],
+    verifyUrl: `http://127.0.0.1:${lbPort}/`,
+    verifyTimeoutMs: 3000,
+  });
+});
+
+afterAll(async () => {
+  await runProgram('/usr/sbin/nginx', [...nginxArgs, '-c', conf, '-s', 'stop']);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('NginxWriter against a real nginx', () => {
+  it('switches the LB from web001 to web002 and verifies through the LB', async () => {
+    const a = await writer.apply({ nodes: nodes(), targets: ['web001'], epoch: 1, reason: 'init' });
+    expect(a.changed).toBe(true);
+    expect(a.verifiedBy).toBe('web001');
+    expect((await whoAnswers()).node).toBe('web001');
+    const b = await writer.apply({ nodes: nodes(), targets: ['web002'], epoch: 2, reason: 'failover' });
+    expect(b.verifiedBy).toBe('web002');
+    for (let i = 0; i < 5; i++) expect((await whoAnswers()).node).toBe('web002');
+    expect(readFileSync(upstreamFile, 'utf8')).toMatch(/server 127\.0\.0\.1:\d+ down; # web001\n {4}server 127\.0\.0\.1:\d+; # web002/);
+  });
+
+  it('does nothing when the servers are unchanged', async () => {
+    const r = await writer.apply({ nodes: nodes(), targets: ['web002'], epoch: 3, reason: 'same' });
+    expect(r.changed).toBe(false);
+  });
+
+  it('sends traffic nowhere mid-failover (502), verified', async () => {
+    const r = await writer.apply({ nodes: nodes(), targets: [], epoch: 4, reason: 'fencing' });
+    expect(r.changed).toBe(true);
+    expect(await whoAnswers()).toEqual({ status: 502, node: null });
+  });
+
+  it('refuses a config nginx -t rejects and leaves the live file untouched', async () => {
+    await writer.apply({ nodes: nodes(), targets: ['web001'], epoch: 5, reason: 'back' });
+    const before = readFileSync(upstreamFile, 'utf8');
+    const bad = new NginxWriter({
+      upstreamFile,
+      upstreamName: 'two words',
+      nginxBinary: '/usr/sbin/nginx',
+      nginxConfig: conf,
+      nginxArgs: [...nginxArgs, '-c', conf],
+    });
+    const err = await bad.apply({ nodes: nodes(), targets: ['web002'], epoch: 6, reason: 'bad' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LbApplyError);
+    expect((err as LbApplyError).stage).toBe('test');
+    expect(readFileSync(upstreamFile, 'utf8')).toBe(before);
+    expect((await whoAnswers()).node).toBe('web001');
+  });
+
+  it('restores the previous file when verification finds the wrong node answering', async () => {
+    const before = readFileSync(upstreamFile, 'utf8');
+    // web002's address mistakenly points at web001's server: the LB answers as web001.
+    const wrong = [nodes()[0]!, { name: 'web002', upstream: `127.0.0.1:${web1}` }];
+    const err = await writer.apply({ nodes: wrong, targets: ['web002'], epoch: 7, reason: 'wrong' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LbApplyError);
+    expect((err as LbApplyError).stage).toBe('verify');
+    expect((err as LbApplyError).restored).toBe(true);
+    expect(readFileSync(upstreamFile, 'utf8')).toBe(before);
+    expect((await whoAnswers()).node).toBe('web001');
+  });
+});
