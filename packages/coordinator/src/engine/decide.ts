@@ -213,12 +213,16 @@ function fileDecisions(snap: EngineSnapshot, cfg: EngineConfig, now: number, sou
     out.push({ kind: 'file-source', node: source, digest: files.rootDigest });
     return out; // compare against the committed source only
   }
+  // Orders already committed (by this or an earlier leader, or an operator) are carried on until done.
+  for (const [target, order] of Object.entries(snap.state.syncOrders)) {
+    out.push({ kind: 'sync-files', target, source: order.source, digest: order.digest, orderId: order.id });
+  }
   for (const n of snap.nodes) {
     if (n.name === source || snap.state.syncOrders[n.name] || snap.state.excluded[n.name]) continue;
     if (!isHealthy(n, cfg, now)) continue;
     const since = snap.trackers[n.name]?.driftSince;
     if (since === null || since === undefined) continue;
-    if (now - since >= cfg.syncDebounceMs) out.push({ kind: 'sync-files', target: n.name, source, digest: files.rootDigest });
+    if (now - since >= cfg.syncDebounceMs) out.push({ kind: 'sync-files', target: n.name, source, digest: files.rootDigest, orderId: null });
   }
   return out;
 }

@@ -12,7 +12,7 @@ export type Decision =
   | { kind: 'rejoin'; node: string; active: string }
   | { kind: 'exclude'; node: string; errant: string; reason: string }
   | { kind: 'file-source'; node: string; digest: string }
-  | { kind: 'sync-files'; target: string; source: string; digest: string }
+  | { kind: 'sync-files'; target: string; source: string; digest: string; orderId: string | null }
   | { kind: 'serve'; node: string; reason: string }
   | { kind: 'drain'; node: string; reason: string };
 
@@ -46,7 +46,7 @@ export function describe(d: Decision): string {
     case 'file-source':
       return `record ${d.node}'s file digest ${d.digest.slice(0, 12)} as the file source`;
     case 'sync-files':
-      return `sync files of ${d.target} from ${d.source}`;
+      return d.orderId ? `keep syncing files of ${d.target} from ${d.source}` : `sync files of ${d.target} from ${d.source}`;
     case 'serve':
       return `readmit ${d.node} to the serving set: ${d.reason}`;
     case 'drain':

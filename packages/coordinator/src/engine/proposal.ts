@@ -29,6 +29,7 @@ export function proposalFor(d: Decision, at: number, newId: () => string): Entry
     case 'file-source':
       return { type: 'file-source', at, node: d.node, digest: d.digest };
     case 'sync-files':
+      if (d.orderId) return null;
       return { type: 'sync-order', at, id: newId(), target: d.target, source: d.source, digest: d.digest };
     case 'serve':
     case 'drain':

@@ -44,6 +44,12 @@ export const coordinatorConfigSchema = z
         mode: z.enum(['active-passive', 'active-active']).default('active-passive'),
         initialActive: name.optional(),
         failureThresholdMs: durationMs(500, 600_000).default(5000),
+        /** an agent silent this long counts as a failure signal */
+        silentAfterMs: durationMs(250, 600_000).default(3000),
+        /** how often the leader runs decide() */
+        cycleMs: durationMs(50, 60_000).default(500),
+        /** bound on waiting for a failover target to apply its relay log */
+        catchUpTimeoutMs: durationMs(100, 3_600_000).default(30_000),
         recoveryThreshold: z.number().int().min(1).max(1000).default(3),
         maxLagSeconds: z.number().min(0).max(86_400).default(5),
         blockSeconds: z.number().int().min(0).max(86_400).default(300),
@@ -55,6 +61,9 @@ export const coordinatorConfigSchema = z
       .default({
         mode: 'active-passive',
         failureThresholdMs: 5000,
+        silentAfterMs: 3000,
+        cycleMs: 500,
+        catchUpTimeoutMs: 30_000,
         recoveryThreshold: 3,
         maxLagSeconds: 5,
         blockSeconds: 300,

@@ -1,0 +1,83 @@
+import type { Logger } from '@whmcs-ha/shared';
+import { decide } from '../engine/decide.js';
+import type { DecideResult } from '../engine/decision.js';
+import { track, type EngineConfig, type NodeObservation, type NodeTracker } from '../engine/node-health.js';
+import type { Executor } from './executor.js';
+import type { NodeProber } from './node-prober.js';
+import type { AgentPort, ConsensusPort } from './ports.js';
+import type { ReplicatedState } from './replicated-state.js';
+
+export interface LeaderLoopOptions {
+  engine: EngineConfig;
+  consensus: ConsensusPort;
+  agents: AgentPort;
+  prober: NodeProber;
+  state: ReplicatedState;
+  executor: Executor;
+  logger: Logger;
+  cycleMs: number;
+  leaseMs: number;
+}
+
+/**
+ * Patroni's run_cycle, made purer: gather a snapshot, call decide(), log its
+ * sentence, hand the decisions to the executor. Runs on every coordinator but
+ * acts only while this one is the leader with a valid quorum lease.
+ */
+export class LeaderLoop {
+  private timer: NodeJS.Timeout | null = null;
+  private trackers: Record<string, NodeTracker> = {};
+  private lastSentence = '';
+  last: (DecideResult & { at: number }) | null = null;
+
+  constructor(private readonly o: LeaderLoopOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.cycle(), this.o.cycleMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  observations(now = Date.now()): NodeObservation[] {
+    void now;
+    return this.o.engine.nodes.map((n) => {
+      const l = this.o.agents.latest(n.name);
+      return { name: n.name, report: l?.report ?? null, receivedAt: l?.receivedAt ?? null, probe: this.o.prober.get(n.name) };
+    });
+  }
+
+  cycle(): void {
+    const st = this.o.consensus.status();
+    const now = Date.now();
+    const nodes = this.observations(now);
+    const state = this.o.state.state;
+    this.trackers = track(this.trackers, nodes, this.o.engine, now, state.fileSource?.digest ?? null);
+    if (st.role !== 'leader' || !st.leaseValid) {
+      this.last = null;
+      this.lastSentence = '';
+      return;
+    }
+    const result = decide({ state, nodes, trackers: this.trackers }, this.o.engine, now);
+    this.last = { ...result, at: now };
+    if (result.sentence !== this.lastSentence) {
+      this.o.logger.info({ decisions: result.decisions, warnings: result.warnings, epoch: state.epoch }, result.sentence);
+      this.lastSentence = result.sentence;
+    } else {
+      this.o.logger.debug({ epoch: state.epoch }, result.sentence);
+    }
+    for (const d of result.decisions) this.o.executor.execute(d, state);
+    this.renewLeases(state, st.term);
+  }
+
+  /** The cron gate's lease (invariant 4): only the active at the current epoch, only from a leader with quorum. */
+  private renewLeases(state: ReplicatedState['state'], term: number): void {
+    if (!state.initialized || state.operation) return;
+    const holders = state.mode === 'active-passive' ? (state.active ? [state.active] : []) : state.serving.slice(0, 1);
+    for (const node of holders) {
+      this.o.agents.sendLease(node, { node, epoch: state.epoch, term, durationMs: this.o.leaseMs });
+    }
+  }
+}
