@@ -1,0 +1,93 @@
+import { MysqlConnection, type MysqlTarget } from '../mysql-connection.js';
+
+export type Detail = Record<string, unknown>;
+
+/**
+ * The MySQL side of the leader's commands. Every statement is bounded (the
+ * connection is destroyed on timeout); each command reads the state back so
+ * its result shows what the server really did.
+ */
+export class MysqlCommands {
+  private readonly conn: MysqlConnection;
+  private flavourCache: 'mariadb' | 'mysql' | undefined;
+
+  constructor(
+    target: MysqlTarget,
+    private readonly timeoutMs: number,
+  ) {
+    this.conn = new MysqlConnection(target);
+  }
+
+  close(): void {
+    this.conn.destroy();
+  }
+
+  private async flavour(): Promise<'mariadb' | 'mysql'> {
+    if (!this.flavourCache) {
+      const [r] = await this.conn.query('SELECT VERSION() AS v, @@version_comment AS c', [], this.timeoutMs);
+      this.flavourCache = /mariadb/i.test(`${String(r?.v)} ${String(r?.c)}`) ? 'mariadb' : 'mysql';
+    }
+    return this.flavourCache;
+  }
+
+  private async readOnlyState(): Promise<Detail> {
+    const f = await this.flavour();
+    const [r] = await this.conn.query(f === 'mysql' ? 'SELECT @@read_only AS ro, @@super_read_only AS sro' : 'SELECT @@read_only AS ro', [], this.timeoutMs);
+    return { readOnly: Number(r?.ro) === 1, ...(f === 'mysql' ? { superReadOnly: Number(r?.sro) === 1 } : {}) };
+  }
+
+  async setReadOnly(): Promise<Detail> {
+    const f = await this.flavour();
+    await this.conn.query('SET GLOBAL read_only = ON', [], this.timeoutMs);
+    // MySQL: super_read_only also stops SUPER users (the agent itself, root) from writing
+    if (f === 'mysql') await this.conn.query('SET GLOBAL super_read_only = ON', [], this.timeoutMs);
+    const st = await this.readOnlyState();
+    if (st.readOnly !== true) throw new Error('read_only is still OFF after SET GLOBAL read_only = ON');
+    return st;
+  }
+
+  async setWritable(): Promise<Detail> {
+    const f = await this.flavour();
+    if (f === 'mysql') await this.conn.query('SET GLOBAL super_read_only = OFF', [], this.timeoutMs);
+    await this.conn.query('SET GLOBAL read_only = OFF', [], this.timeoutMs);
+    const st = await this.readOnlyState();
+    if (st.readOnly !== false) throw new Error('read_only is still ON after SET GLOBAL read_only = OFF');
+    return st;
+  }
+
+  /** STOP/START REPLICA (MariaDB 10.5.1+, MySQL 8.0.22+), SLAVE on older servers. */
+  private async replica(verb: 'STOP' | 'START'): Promise<Detail> {
+    try {
+      await this.conn.query(`${verb} REPLICA`, [], this.timeoutMs);
+    } catch (e) {
+      if ((e as { errno?: number }).errno !== 1064) throw e;
+      await this.conn.query(`${verb} SLAVE`, [], this.timeoutMs);
+    }
+    return {};
+  }
+
+  stopReplica(): Promise<Detail> {
+    return this.replica('STOP');
+  }
+
+  startReplica(): Promise<Detail> {
+    return this.replica('START');
+  }
+
+  /**
+   * Waits until the server has executed every GTID of `gtidSet`, at most
+   * `timeoutMs`: MASTER_GTID_WAIT on MariaDB (0 done, -1 timeout),
+   * WAIT_FOR_EXECUTED_GTID_SET on MySQL (0 done, 1 timeout).
+   */
+  async waitForGtid(gtidSet: string, timeoutMs: number): Promise<Detail> {
+    const f = await this.flavour();
+    const seconds = timeoutMs / 1000;
+    const sql = f === 'mariadb' ? 'SELECT MASTER_GTID_WAIT(?, ?) AS r' : 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r';
+    // the client deadline sits above the server's own, so the server's answer normally decides
+    const [row] = await this.conn.query(sql, [gtidSet, seconds], timeoutMs + Math.max(1000, this.timeoutMs));
+    const r = Number(row?.r);
+    if (r === 0) return { reached: true };
+    if (row?.r === null) throw new Error(`the server refused to wait for ${gtidSet} (NULL: bad GTID set or not a replica)`);
+    throw new Error(`GTID set ${gtidSet} not executed within ${timeoutMs} ms`);
+  }
+}
