@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabLayout, WebHostLayout } from './layout.js';
 import { isAlive, processStartTime, type LabProcess } from './process.js';
@@ -42,6 +42,8 @@ rpl_semi_sync_master_timeout = 1000
 slave_net_timeout = 10
 innodb_buffer_pool_size = 64M
 innodb_log_file_size = 16M
+# plain I/O threads: io_uring/libaio contexts are a host-wide limit that several labs (and CI neighbours) share
+innodb_use_native_aio = OFF
 max_connections = 100
 `;
 }
@@ -57,28 +59,45 @@ export async function sql(host: WebHostLayout, statements: string, timeoutMs = 2
 
 export const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * mariadb-install-db, with one retry: on a busy shared machine its bootstrap has been seen to fail once
+ * without a word and succeed at once on a second go. Both attempts' output stay in the install log.
+ */
+async function installDatadir(layout: LabLayout, host: WebHostLayout): Promise<void> {
+  const p = mariadbPaths(host);
+  const installLog = join(layout.logsDir, `${host.name}-mariadb-install.log`);
+  for (let attempt = 1; ; attempt++) {
+    rmSync(p.datadir, { recursive: true, force: true });
+    // --no-defaults: bootstrap without binlog, so the nodes start with empty, comparable GTID positions
+    const install = await run(
+      [
+        'mariadb-install-db',
+        '--no-defaults',
+        `--datadir=${p.datadir}`,
+        '--user=root',
+        '--auth-root-authentication-method=socket',
+        '--skip-test-db',
+        '--innodb-log-file-size=16M',
+        '--innodb-buffer-pool-size=64M',
+        '--innodb-use-native-aio=0',
+      ],
+      { allowFailure: true, timeoutMs: 120_000 },
+    );
+    appendFileSync(installLog, `--- attempt ${attempt}: exit ${install.code}\n${install.stdout}${install.stderr}`);
+    if (install.code === 0) return;
+    if (attempt >= 2) {
+      const tail = (install.stderr || install.stdout).trim().split('\n').slice(0, 8).join('\n  ');
+      throw new Error(`mariadb-install-db for ${host.name} failed (exit ${install.code}); see ${installLog}:\n  ${tail}`);
+    }
+  }
+}
+
 /** Creates the datadir, starts mariadbd inside the node's namespace, waits until it answers. */
 export async function startMariadb(layout: LabLayout, host: WebHostLayout): Promise<LabProcess> {
   const p = mariadbPaths(host);
   mkdirSync(host.runDir, { recursive: true });
   writeFileSync(p.config, mariadbConfig(layout, host), { mode: 0o644 });
-  const installLog = join(layout.logsDir, `${host.name}-mariadb-install.log`);
-  // --no-defaults: bootstrap without binlog, so the nodes start with empty, comparable GTID positions
-  const install = await run(
-    [
-      'mariadb-install-db',
-      '--no-defaults',
-      `--datadir=${p.datadir}`,
-      '--user=root',
-      '--auth-root-authentication-method=socket',
-      '--skip-test-db',
-      '--innodb-log-file-size=16M',
-      '--innodb-buffer-pool-size=64M',
-    ],
-    { allowFailure: true, timeoutMs: 120_000 },
-  );
-  writeFileSync(installLog, install.stdout + install.stderr);
-  if (install.code !== 0) throw new Error(`mariadb-install-db for ${host.name} failed; see ${installLog}`);
+  await installDatadir(layout, host);
   // the lab runs every daemon as root: a repository under a 0700 directory is unreadable to the mysql user
   const argv = inNetns(host.netns, ['mariadbd', `--defaults-file=${p.config}`, '--user=root']);
   const log = join(layout.logsDir, `${host.name}-mariadb.out`);
@@ -129,6 +148,8 @@ START SLAVE;`,
 }
 
 export interface ReplicaStatus {
+  masterHost: string;
+  usingGtid: string;
   ioRunning: string;
   sqlRunning: string;
   lastError: string;
@@ -142,6 +163,8 @@ export async function replicaStatus(host: WebHostLayout): Promise<ReplicaStatus 
   const field = (n: string) => r.stdout.match(new RegExp(`^\\s*${n}: ?(.*)$`, 'm'))?.[1]?.trim() ?? '';
   if (!r.stdout.trim()) return undefined;
   return {
+    masterHost: field('Master_Host'),
+    usingGtid: field('Using_Gtid'),
     ioRunning: field('Slave_IO_Running'),
     sqlRunning: field('Slave_SQL_Running'),
     lastError: [field('Last_IO_Error'), field('Last_SQL_Error')].filter(Boolean).join('; '),

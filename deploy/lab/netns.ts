@@ -1,6 +1,6 @@
 import type { LabLayout } from './layout.js';
 import { isAlive, stopProcess } from './process.js';
-import { run } from './run.js';
+import { run, waitFor } from './run.js';
 
 /** Names of the network namespaces that exist now. */
 export async function listNetns(): Promise<string[]> {
@@ -67,8 +67,11 @@ export async function destroyNetwork(layout: LabLayout, warn: (msg: string) => v
     }
     await run(['ip', 'netns', 'del', h.netns]);
   }
-  for (const h of layout.hosts) {
-    if (await linkExists(h.netns)) await run(['ip', 'link', 'del', 'dev', h.netns]);
+  // a veth goes with its namespace, but asynchronously: delete what is still there, then check
+  for (const name of [...layout.hosts.map((h) => h.netns), layout.bridge]) {
+    if (await linkExists(name)) await run(['ip', 'link', 'del', 'dev', name], { allowFailure: true });
   }
-  if (await linkExists(layout.bridge)) await run(['ip', 'link', 'del', 'dev', layout.bridge]);
+  for (const name of [...layout.hosts.map((h) => h.netns), layout.bridge]) {
+    await waitFor(`link ${name} to go`, async () => !(await linkExists(name)), 5000);
+  }
 }
