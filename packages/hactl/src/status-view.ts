@@ -1,0 +1,67 @@
+import { table } from './table.js';
+
+/* The status object of DESIGN §11, as whmcs-hactl reads it. */
+export interface StatusNode {
+  name: string;
+  role: string;
+  healthy: boolean;
+  problem: string | null;
+  lastReportAgeMs: number | null;
+  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lagSeconds: number | null; gtidExecuted: string };
+  phpFpm: { up: boolean };
+  files: { digest: string; inSync: boolean | null; syncing?: boolean };
+}
+
+export interface StatusObject {
+  mode: string;
+  active: string | null;
+  epoch: number;
+  paused: boolean;
+  pausedReason?: string | null;
+  blockedUntil?: number | null;
+  maintenance?: string[];
+  operation?: { kind: string; from: string | null; to: string; step: string; epoch: number } | null;
+  excluded?: Record<string, { reason: string; errant: string }>;
+  leader: { id: string | null; term: number };
+  fromLeader?: boolean;
+  answeredBy?: string;
+  coordinators: Array<{ id: string; role: string; term: number | null; commitIndex: number | null; reachable: boolean }>;
+  nodes: StatusNode[];
+  lastDecision?: { sentence: string } | null;
+}
+
+const yn = (b: boolean) => (b ? 'yes' : 'no');
+const age = (ms: number | null) => (ms === null ? 'never' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+export function renderStatus(s: StatusObject): string {
+  const nodes = table(
+    ['Node', 'Role', 'State', 'MySQL', 'IO/SQL', 'Lag', 'GTID executed', 'PHP-FPM', 'Files', 'Report age'],
+    s.nodes.map((n) => [
+      n.name,
+      n.role,
+      n.healthy ? 'healthy' : `UNHEALTHY: ${n.problem ?? ''}`,
+      n.mysql.up ? (n.mysql.readOnly ? 'ro' : 'rw') : 'down',
+      `${n.mysql.ioRunning ? 'on' : 'off'}/${n.mysql.sqlRunning ? 'on' : 'off'}`,
+      n.mysql.lagSeconds === null ? '-' : `${n.mysql.lagSeconds} s`,
+      n.mysql.gtidExecuted || '-',
+      n.phpFpm.up ? 'up' : 'down',
+      n.files.syncing ? 'syncing' : n.files.inSync === null ? '-' : n.files.inSync ? 'in sync' : 'DRIFT',
+      age(n.lastReportAgeMs),
+    ]),
+  );
+  const coords = table(
+    ['Coordinator', 'Role', 'Term', 'Commit index', 'Reachable'],
+    s.coordinators.map((c) => [c.id, c.role, c.term === null ? '-' : String(c.term), c.commitIndex === null ? '-' : String(c.commitIndex), yn(c.reachable)]),
+  );
+  const footer: string[] = [
+    `Cluster: ${s.mode}, active ${s.active ?? '(none)'}, epoch ${s.epoch}, leader ${s.leader.id ?? '(none)'} (term ${s.leader.term})` +
+      (s.fromLeader === false ? ` [view of follower ${s.answeredBy ?? ''}]` : ''),
+  ];
+  if (s.operation) footer.push(`In progress: ${s.operation.kind} ${s.operation.from ?? '(none)'} -> ${s.operation.to}, step ${s.operation.step}, epoch ${s.operation.epoch}`);
+  if (s.paused) footer.push(`PAUSED: ${s.pausedReason ?? 'by an operator'} (whmcs-hactl resume)`);
+  if (s.maintenance && s.maintenance.length > 0) footer.push(`Maintenance: ${s.maintenance.join(', ')}`);
+  if (s.blockedUntil) footer.push(`Automatic failover blocked until ${new Date(s.blockedUntil).toISOString()} (whmcs-hactl ack lifts it)`);
+  for (const [node, ex] of Object.entries(s.excluded ?? {})) footer.push(`Kept out: ${node}: ${ex.reason}`);
+  if (s.lastDecision) footer.push(`Last decision: ${s.lastDecision.sentence}`);
+  return `${nodes}\n${coords}\n${footer.join('\n')}`;
+}
