@@ -1,1 +1,1 @@
-export const PACKAGE = '@whmcs-ha/coordinator';
+export { Coordinator } from './cluster/coordinator.js';

@@ -1,0 +1,118 @@
+import { grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
+import { encodeEntry } from '../engine/cluster-state.js';
+import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
+import type { ClusterStatus } from './status.js';
+import type { Coordinator } from './coordinator.js';
+
+/**
+ * The Control service whmcs-hactl talks to. Reads are answered by any
+ * coordinator (marked with whether it is the leader's view); writes are
+ * planned and proposed by the leader, and a follower answers with the
+ * leader's id and address so the client can go there.
+ */
+export class ControlService {
+  rejected = 0;
+
+  constructor(
+    private readonly c: Coordinator,
+    private readonly logger: Logger,
+  ) {}
+
+  implementation(): grpc.UntypedServiceImplementation {
+    return {
+      Status: (call: grpc.ServerUnaryCall<unknown, StatusReply>, cb: grpc.sendUnaryData<StatusReply>) => {
+        const status = this.c.status();
+        cb(null, { json: JSON.stringify(status), fromLeader: status.fromLeader });
+      },
+      History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
+        const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
+        cb(null, { json: JSON.stringify(this.c.state.state.history.slice(-limit)) });
+      },
+      Operate: (call: grpc.ServerUnaryCall<unknown, OperateReply>, cb: grpc.sendUnaryData<OperateReply>) => {
+        this.operate(call.request, this.peerName(call))
+          .then((r) => cb(null, r))
+          .catch((e: unknown) => {
+            if (e instanceof InputError) {
+              this.rejected += 1;
+              cb({ code: grpc.status.INVALID_ARGUMENT, details: e.message });
+            } else {
+              cb({ code: grpc.status.UNAVAILABLE, details: (e as Error).message });
+            }
+          });
+      },
+      Watch: (call: grpc.ServerWritableStream<unknown, WatchEvent>) => {
+        const send = (ev: WatchEvent) => {
+          if (!call.writable) return;
+          call.write(ev);
+        };
+        let lastHistory = this.c.state.state.history.length;
+        let lastAt = this.c.state.state.history[lastHistory - 1]?.at ?? 0;
+        const onChange = () => {
+          const h = this.c.state.state.history;
+          for (const ev of h) {
+            if (ev.at > lastAt || (ev.at === lastAt && h.length > lastHistory)) {
+              send({ atMs: ev.at, kind: ev.kind, text: ev.text, json: JSON.stringify(ev) });
+            }
+          }
+          lastHistory = h.length;
+          lastAt = h[h.length - 1]?.at ?? lastAt;
+        };
+        let lastSentence = '';
+        const tick = setInterval(() => {
+          const s: ClusterStatus = this.c.status();
+          const sentence = s.lastDecision?.sentence ?? '';
+          if (sentence && sentence !== lastSentence) {
+            lastSentence = sentence;
+            send({ atMs: Date.now(), kind: 'decision', text: sentence, json: '' });
+          }
+          send({ atMs: Date.now(), kind: 'status', text: '', json: JSON.stringify(s) });
+        }, 1000);
+        this.c.state.on('change', onChange);
+        const end = () => {
+          clearInterval(tick);
+          this.c.state.off('change', onChange);
+        };
+        call.on('cancelled', end);
+        call.on('close', end);
+        call.on('error', end);
+      },
+    };
+  }
+
+  private peerName(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+    return `operator@${call.getPeer()}`;
+  }
+
+  async operate(raw: unknown, by: string): Promise<OperateReply> {
+    const parsed = operateRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new InputError(i.path.join('.') || 'request', i.message);
+    }
+    const req: OperateRequest = parsed.data;
+    const raft = this.c.raftStatus();
+    if (raft.role !== 'leader' || !raft.leaseValid) {
+      const leaderId = raft.leaderId ?? '';
+      return {
+        accepted: false,
+        message: leaderId ? `not the leader; the leader is ${leaderId}` : 'no leader is elected right now; try again shortly',
+        leaderId,
+        leaderAddress: leaderId ? (this.c.peerAddress(leaderId) ?? '') : '',
+        json: '',
+      };
+    }
+    const plan = planOperatorAction(req, this.c.state.state, this.c.observations(), this.c.engine, Date.now(), by);
+    if (!plan.ok) return { accepted: false, message: plan.message, leaderId: raft.id, leaderAddress: '', json: '' };
+    for (const e of plan.entries) await this.c.consensus.propose(encodeEntry(e));
+    if (plan.warning) this.logger.warn({ action: req.action, by }, plan.warning);
+    this.logger.info({ action: req.action, node: req.node, by }, plan.message);
+    const opId = plan.entries.find((e) => e.type === 'op-begin');
+    return {
+      accepted: true,
+      message: plan.warning ? `${plan.message} (warning: ${plan.warning})` : plan.message,
+      leaderId: raft.id,
+      leaderAddress: '',
+      json: JSON.stringify({ opId: opId && 'id' in opId ? opId.id : null, epoch: this.c.state.state.epoch }),
+    };
+  }
+}

@@ -1,0 +1,192 @@
+import { createLogger, grpc, SERVER_OPTIONS, serviceDefinition, type CoordinatorConfig, type Logger } from '@whmcs-ha/shared';
+import { AgentLinkServer } from '../agent-link/agent-link-server.js';
+import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
+import { NginxWriter } from '../lb/nginx-writer.js';
+import { RaftNode } from '../raft/driver/raft-node.js';
+import { ControlService } from './control-service.js';
+import { Executor } from './executor.js';
+import { LbApplier } from './lb-applier.js';
+import { LeaderLoop } from './leader-loop.js';
+import { NodeProber } from './node-prober.js';
+import type { AgentPort, ConsensusPort } from './ports.js';
+import { ReplicatedState } from './replicated-state.js';
+import { buildStatus, type ClusterStatus, type RaftView } from './status.js';
+
+/**
+ * One coordinator process: a Raft voter, the agents' stream endpoint, the
+ * control API, the leader's decision loop, and (on a load balancer) the LB
+ * applier. All three gRPC services share one port.
+ */
+export class Coordinator {
+  readonly logger: Logger;
+  readonly state: ReplicatedState;
+  readonly engine: EngineConfig;
+  readonly raft: RaftNode;
+  readonly links: AgentLinkServer;
+  readonly consensus: ConsensusPort;
+  readonly agents: AgentPort;
+  readonly prober: NodeProber;
+  readonly executor: Executor;
+  readonly loop: LeaderLoop;
+  readonly lb: LbApplier | null;
+  readonly control: ControlService;
+  private server: grpc.Server | null = null;
+  boundPort = 0;
+
+  constructor(readonly cfg: CoordinatorConfig, logger?: Logger) {
+    this.logger = logger ?? createLogger(`coordinator:${cfg.id}`);
+    this.engine = {
+      mode: cfg.cluster.mode,
+      initialActive: cfg.cluster.initialActive,
+      nodes: cfg.nodes.map((n) => ({ name: n.name, priority: n.priority })),
+      failureThresholdMs: cfg.cluster.failureThresholdMs,
+      silentAfterMs: cfg.cluster.silentAfterMs,
+      recoveryThreshold: cfg.cluster.recoveryThreshold,
+      maxLagSeconds: cfg.cluster.maxLagSeconds,
+      blockSeconds: cfg.cluster.blockSeconds,
+      syncDebounceMs: cfg.cluster.syncDebounceMs,
+    };
+    this.state = new ReplicatedState(cfg.cluster.blockSeconds);
+    this.raft = new RaftNode({
+      id: cfg.id,
+      peers: cfg.peers,
+      dataDir: cfg.dataDir,
+      tickMs: cfg.raft.tickMs,
+      electionTicks: cfg.raft.electionTicks,
+      heartbeatTicks: cfg.raft.heartbeatTicks,
+      snapshotEvery: cfg.raft.snapshotEvery,
+      stateMachine: this.state,
+      logger: this.logger.child({ part: 'raft' }),
+    });
+    this.links = new AgentLinkServer({
+      coordinatorId: cfg.id,
+      leadership: () => {
+        const s = this.raft.status();
+        return { leader: s.role === 'leader', term: s.term };
+      },
+      logger: this.logger.child({ part: 'agent-link' }),
+    });
+    this.consensus = {
+      propose: (data) => this.raft.propose(data),
+      status: () => this.raftStatus(),
+    };
+    this.agents = {
+      latest: (node) => {
+        const s = this.links.node(node);
+        return s?.report ? { report: s.report, receivedAt: s.receivedAtMs } : null;
+      },
+      connected: (node) => Boolean(this.links.node(node)?.connected),
+      sendCommand: (node, cmd, timeoutMs) => this.links.sendCommand(node, cmd, timeoutMs),
+      sendLease: (node, lease) => this.links.sendLease(node, lease),
+    };
+    this.prober = new NodeProber(
+      Object.fromEntries(cfg.nodes.map((n) => [n.name, n.healthUrl])),
+      Math.max(250, Math.floor(cfg.cluster.failureThresholdMs / 5)),
+      Math.max(500, Math.floor(cfg.cluster.failureThresholdMs / 3)),
+    );
+    const lbNodes = cfg.nodes.map((n) => ({ name: n.name, upstream: n.upstream }));
+    this.lb = cfg.lb
+      ? new LbApplier(
+          new NginxWriter({
+            upstreamFile: cfg.lb.upstreamFile,
+            upstreamName: cfg.lb.upstreamName,
+            nginxBinary: cfg.lb.nginxBinary,
+            nginxConfig: cfg.lb.nginxConfig,
+            nginxArgs: cfg.lb.nginxArgs,
+            verifyUrl: cfg.lb.verifyUrl,
+          }),
+          lbNodes,
+          this.logger.child({ part: 'lb' }),
+        )
+      : null;
+    this.executor = new Executor({
+      consensus: this.consensus,
+      agents: this.agents,
+      logger: this.logger.child({ part: 'executor' }),
+      rsyncUrls: Object.fromEntries(cfg.nodes.map((n) => [n.name, n.rsyncUrl])),
+      hooks: { preFailover: cfg.hooks.preFailover, postFailover: cfg.hooks.postFailover },
+      commandTimeoutMs: 5000,
+      catchUpTimeoutMs: cfg.cluster.catchUpTimeoutMs,
+      syncTimeoutMs: 120_000,
+      waitForLb: (targets, timeoutMs) => (this.lb ? this.lb.waitFor(targets, timeoutMs) : Promise.resolve(true)),
+    });
+    this.loop = new LeaderLoop({
+      engine: this.engine,
+      consensus: this.consensus,
+      agents: this.agents,
+      prober: this.prober,
+      state: this.state,
+      executor: this.executor,
+      logger: this.logger.child({ part: 'decide' }),
+      cycleMs: cfg.cluster.cycleMs,
+      leaseMs: cfg.cluster.leaseMs,
+    });
+    this.control = new ControlService(this, this.logger.child({ part: 'control' }));
+    this.state.on('change', (s) => this.lb?.onState(s));
+    this.raft.on('role', () => this.links.announceLeadership());
+  }
+
+  raftStatus(): RaftView {
+    const s = this.raft.status();
+    return {
+      id: s.id,
+      role: s.role,
+      term: s.term,
+      commitIndex: s.commitIndex,
+      leaderId: s.leaderId,
+      leaseValid: s.leaseValid,
+      peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, reachable: p.reachable, lastContactMs: p.lastContactMs })),
+    };
+  }
+
+  peerAddress(id: string): string | undefined {
+    return this.cfg.peers.find((p) => p.id === id)?.address;
+  }
+
+  observations(): NodeObservation[] {
+    return this.loop.observations();
+  }
+
+  status(): ClusterStatus {
+    return buildStatus({
+      state: this.state.state,
+      raft: this.raftStatus(),
+      nodes: this.observations(),
+      engine: this.engine,
+      lastDecision: this.loop.last,
+      now: Date.now(),
+    });
+  }
+
+  async start(): Promise<void> {
+    const server = new grpc.Server(SERVER_OPTIONS);
+    server.addService(serviceDefinition('Raft'), this.raft.grpcImplementation());
+    server.addService(serviceDefinition('AgentLink'), this.links.grpcImplementation());
+    server.addService(serviceDefinition('Control'), this.control.implementation());
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(this.cfg.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+    this.server = server;
+    await this.raft.start();
+    this.prober.start();
+    this.loop.start();
+    this.logger.info({ listen: this.cfg.listen, peers: this.cfg.voters, lb: Boolean(this.lb) }, 'coordinator started');
+  }
+
+  async stop(): Promise<void> {
+    this.loop.stop();
+    this.prober.stop();
+    this.links.close();
+    await this.raft.stop();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.tryShutdown(() => resolve());
+      setTimeout(() => {
+        this.server?.forceShutdown();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+}
+
+export type { ClusterStatus };
