@@ -31,6 +31,7 @@ export class FileStorage implements RaftStorage {
   private wal: FileHandle | null = null;
   private snapshot: Snapshot | null = null;
   lastLoad: LoadReport = { truncatedBytes: 0 };
+  private synced = { term: 0, vote: '' };
 
   constructor(dir: string) {
     this.dir = dir;
@@ -59,7 +60,9 @@ export class FileStorage implements RaftStorage {
     }
     if (created) await syncDir(this.dir);
     this.lastLoad = { truncatedBytes: buf.length - goodBytes };
-    return replay(records, this.snapshot);
+    const state = replay(records, this.snapshot);
+    this.synced = { term: state.hardState.term, vote: state.hardState.vote };
+    return state;
   }
 
   async save(hardState: HardState | null, entries: Entry[], snapshot: Snapshot | null): Promise<void> {
@@ -75,7 +78,13 @@ export class FileStorage implements RaftStorage {
     if (parts.length === 0) return;
     const wal = this.handle();
     await wal.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-    await wal.datasync();
+    // A commit index alone need not be durable (it is re-learned from the
+    // leader), so a Ready that only moves it skips the fsync.
+    const voteChanged = hardState !== null && (hardState.term !== this.synced.term || hardState.vote !== this.synced.vote);
+    if (entries.length > 0 || voteChanged) {
+      await wal.datasync();
+      if (hardState) this.synced = { term: hardState.term, vote: hardState.vote };
+    }
   }
 
   async compact(snapshot: Snapshot, hardState: HardState, rest: Entry[]): Promise<void> {
@@ -106,6 +115,7 @@ export class FileStorage implements RaftStorage {
     this.wal = null;
     await writeFileDurably(this.dir, WAL_FILE, Buffer.concat(recs.map(encodeRecord)));
     this.wal = await open(join(this.dir, WAL_FILE), 'a+');
+    this.synced = { term: hs.term, vote: hs.vote };
   }
 
   private async readSnapshot(): Promise<Snapshot | null> {
