@@ -210,7 +210,10 @@ export class RaftNode extends EventEmitter {
    */
   leaseValid(): boolean {
     if (!this.core || this.stopped) return false;
-    if (this.dueTicks() > 0) return false;
+    // One due tick is the ordinary gap before the ticker runs (timers of the same period fire in
+    // phase with it); the core's lease already ends two ticks before followers may elect anew.
+    // More than one means the event loop stalled and the lease may be stale.
+    if (this.dueTicks() > 1) return false;
     return this.core.leaseValid();
   }
 
