@@ -186,14 +186,14 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
     const parsed = agentMessageSchema.safeParse(raw);
     if (!parsed.success) {
       this.refuse(node, schemaProblem(parsed.error));
-      if (!node) stream.destroy(Object.assign(new Error('first message must be a valid Hello'), { code: grpc.status.INVALID_ARGUMENT }));
+      if (!node) endWithStatus(stream, grpc.status.INVALID_ARGUMENT, `first message must be a valid Hello: ${schemaProblem(parsed.error)}`);
       return;
     }
     const msg = parsed.data;
     if (!node) {
       if (msg.body !== 'hello') {
         this.refuse('', `first message must be hello, got ${msg.body}`);
-        stream.destroy(Object.assign(new Error('first message must be Hello'), { code: grpc.status.FAILED_PRECONDITION }));
+        endWithStatus(stream, grpc.status.FAILED_PRECONDITION, `first message must be hello, got ${msg.body}`);
         return;
       }
       const name = msg.hello.node;
@@ -240,4 +240,9 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
     clearTimeout(p.timer);
     p.resolve(msg.result);
   }
+}
+
+/** Ends a server stream with a status: grpc-js turns an 'error' event on the call into the trailing status. */
+function endWithStatus(stream: Stream, code: grpc.status, details: string): void {
+  stream.emit('error', Object.assign(new Error(details), { code, details }));
 }
