@@ -1,4 +1,5 @@
 import { InputError } from '../../packages/shared/src/errors.js';
+import { ClaimedElsewhere } from './lab-claim.js';
 import { labDown, labStatus, labUp, type Output } from './lab.js';
 import { labIdFromEnv, labLayout, type LabLayout } from './layout.js';
 import { PreflightError } from './preflight.js';
@@ -77,7 +78,7 @@ main(process.argv.slice(2)).then(
       console.error(`error: ${e.message}`);
       process.exit(2);
     }
-    if (e instanceof PreflightError) {
+    if (e instanceof PreflightError || e instanceof ClaimedElsewhere) {
       console.error(`error: ${e.message}`);
       process.exit(1);
     }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { installApp, schemaFile } from './app-install.js';
 import { writeHaConfigs } from './ha-config.js';
+import { claim, ClaimedElsewhere, claimStatus, release } from './lab-claim.js';
 import { haProcessesEnabled, startHaProcesses } from './ha-processes.js';
 import type { HostName, LabLayout, WebHostLayout } from './layout.js';
 import { bootstrapMariadb, replicaStatus, sql, startMariadb, startReplication, waitReplicating } from './mariadb.js';
@@ -25,6 +26,8 @@ export type UpResult = { outcome: 'started'; state: LabState; ms: number } | { o
 /** Brings the whole lab up; on any failure it undoes what it did, so nothing is left behind. */
 export async function labUp(layout: LabLayout, out: Output): Promise<UpResult> {
   await preflight(out.info);
+  // before anything else: never look at, let alone remove, a namespace of another checkout's lab
+  claim(layout);
   const existing = readState(layout);
   if (existing) {
     const { alive, dead } = liveness(existing);
@@ -34,10 +37,10 @@ export async function labUp(layout: LabLayout, out: Output): Promise<UpResult> {
         ? `lab ${layout.id} is half up (${dead.join(', ')} not running): taking it down and starting afresh`
         : `lab ${layout.id} left a state file but nothing runs: cleaning up and starting afresh`,
     );
-    await labDown(layout, out);
+    await labDown(layout, out, { keepClaim: true });
   } else if (await networkExists(layout)) {
     out.warn(`lab ${layout.id} left namespaces behind without a state file: removing them`);
-    await labDown(layout, out);
+    await labDown(layout, out, { keepClaim: true });
   }
 
   const t0 = Date.now();
@@ -105,8 +108,10 @@ const STOP_ORDER = ['whmcs-ha-agent', 'whmcs-ha-coordinator', 'nginx', 'php-fpm'
  * Stops exactly the processes state.json records (by pid and start time), then removes the namespaces,
  * veths and bridge of this lab id, and the lab's data. Logs stay for a post-mortem.
  */
-export async function labDown(layout: LabLayout, out: Output, opts: { keepLogs?: boolean } = {}): Promise<{ ms: number; stopped: number; killed: string[] }> {
+export async function labDown(layout: LabLayout, out: Output, opts: { keepLogs?: boolean; keepClaim?: boolean } = {}): Promise<{ ms: number; stopped: number; killed: string[] }> {
   const t0 = Date.now();
+  const owner = claimStatus(layout);
+  if (owner.kind === 'other') throw new ClaimedElsewhere(layout.id, owner.dir);
   const state = readState(layout);
   const killed: string[] = [];
   let stopped = 0;
@@ -131,6 +136,7 @@ export async function labDown(layout: LabLayout, out: Output, opts: { keepLogs?:
   for (const sub of ['hosts', 'secrets', 'www', ...(opts.keepLogs ? [] : ['logs'])]) {
     rmSync(join(layout.dir, sub), { recursive: true, force: true });
   }
+  if (!opts.keepClaim) release(layout);
   if (existsSync(layout.dir) && readdirSync(layout.dir).length === 0) rmSync(layout.dir, { recursive: true, force: true });
   return { ms: Date.now() - t0, stopped, killed };
 }

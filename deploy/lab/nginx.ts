@@ -64,6 +64,8 @@ ${commonHttp(layout, host)}
     # the same path on every node; each node's processes see their own copy there
     root ${layout.installPath};
     index index.php;
+    # names the node in every answer, so the LB writer can verify who serves after a switch
+    add_header X-WHMCS-HA-Node ${host.name} always;
 
     location = ${FPM_STATUS_PATH} {
       allow 127.0.0.1;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { labIdFromEnv } from '../../deploy/lab/layout.js';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLAIM_DIR, claimStatus } from '../../deploy/lab/lab-claim.js';
+import { labIdFromEnv, labLayout } from '../../deploy/lab/layout.js';
+import { networkExists } from '../../deploy/lab/netns.js';
 import { preflight, PreflightError } from '../../deploy/lab/preflight.js';
-import { labCli } from './lab-cli.js';
+import { labCli, pickLabId } from './lab-cli.js';
 
 describe('lab: bad input and missing prerequisites', () => {
   it('a bad WHA_LAB_ID is an input error naming the variable (exit 2)', async () => {
@@ -17,6 +22,28 @@ describe('lab: bad input and missing prerequisites', () => {
     const r = await labCli(9, ['upp']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/usage: pnpm lab up\|status\|down/);
+  });
+
+  it('a lab id held by another checkout is left alone by up and down', async () => {
+    const id = await pickLabId(200);
+    const other = mkdtempSync(join(tmpdir(), 'wha-other-checkout-'));
+    mkdirSync(CLAIM_DIR, { recursive: true });
+    const claimPath = join(CLAIM_DIR, `${id}.json`);
+    writeFileSync(join(other, 'state.json'), '{}');
+    writeFileSync(claimPath, JSON.stringify({ dir: other }));
+    try {
+      expect(claimStatus(labLayout(id))).toEqual({ kind: 'other', dir: other });
+      for (const cmd of ['up', 'down']) {
+        const r = await labCli(id, [cmd]);
+        expect(r.code, cmd).toBe(1);
+        expect(r.stderr, cmd).toContain(`lab id ${id} belongs to the lab in ${other}`);
+      }
+      expect(await networkExists(labLayout(id))).toBe(false);
+      expect(JSON.parse(readFileSync(claimPath, 'utf8'))).toEqual({ dir: other });
+    } finally {
+      rmSync(claimPath, { force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('without root it says exactly what to do', async () => {

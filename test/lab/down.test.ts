@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { claimStatus } from '../../deploy/lab/lab-claim.js';
 import { labLayout } from '../../deploy/lab/layout.js';
 import { listNetns, linkExists, pidsInNetns } from '../../deploy/lab/netns.js';
 import { isAlive } from '../../deploy/lab/process.js';
 import { run } from '../../deploy/lab/run.js';
 import { readState } from '../../deploy/lab/state-file.js';
-import { labCli } from './lab-cli.js';
+import { labCli, upOnFreeId } from './lab-cli.js';
 
-/** A lab of its own (not the suite's shared one), so taking it down disturbs no other test. */
-const DOWN_LAB_ID = 8;
 
 /** Live processes whose command line mentions `needle` (zombies have none: they no longer run). */
 function liveProcessesMentioning(needle: string): string[] {
@@ -27,9 +26,9 @@ function liveProcessesMentioning(needle: string): string[] {
 
 describe('lab: down', () => {
   it('stops every process it started and leaves no process, mount, namespace or link behind', async () => {
+    // a lab of its own (not the suite's shared one), so taking it down disturbs no other test
+    const { id: DOWN_LAB_ID, up } = await upOnFreeId(inject('labId') + 1, [inject('labId')]);
     const layout = labLayout(DOWN_LAB_ID);
-    await labCli(DOWN_LAB_ID, ['down']);
-    const up = await labCli(DOWN_LAB_ID, ['up']);
     expect(up.code, up.stderr).toBe(0);
     const state = readState(layout)!;
     const recorded = state.hosts.flatMap((h) => h.processes);
@@ -57,6 +56,7 @@ describe('lab: down', () => {
     expect(mounts).not.toContain(layout.dir);
     expect(mounts).not.toMatch(new RegExp(`/run/netns/wha${DOWN_LAB_ID}-`));
     expect(readState(layout)).toBeUndefined();
+    expect(claimStatus(layout).kind, 'the lab id is released').toBe('free');
 
     // and `down` again is harmless
     const again = await labCli(DOWN_LAB_ID, ['down']);
