@@ -108,6 +108,7 @@ export class Coordinator {
       commandTimeoutMs: 5000,
       catchUpTimeoutMs: cfg.cluster.catchUpTimeoutMs,
       syncTimeoutMs: 120_000,
+      currentOperation: () => this.state.state.operation,
       waitForLb: (targets, timeoutMs) => (this.lb ? this.lb.waitFor(targets, timeoutMs) : Promise.resolve(true)),
     });
     this.loop = new LeaderLoop({

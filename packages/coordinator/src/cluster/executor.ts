@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Command, CommandKind, CommandResult, Logger } from '@whmcs-ha/shared';
+import { gtidSubtract, parseGtidSet, type Command, type CommandKind, type CommandResult, type Logger } from '@whmcs-ha/shared';
 import { encodeEntry, type ClusterState, type Entry, type Operation } from '../engine/cluster-state.js';
 import type { Decision } from '../engine/decision.js';
 import { proposalFor } from '../engine/proposal.js';
@@ -16,6 +16,8 @@ export interface ExecutorOptions {
   commandTimeoutMs: number;
   catchUpTimeoutMs: number;
   syncTimeoutMs: number;
+  /** the committed operation now (it moves on as step completions are applied) */
+  currentOperation: () => Operation | null;
   /** resolves when this coordinator's own LB shows the given targets (or at once without an LB) */
   waitForLb: (targets: string[], timeoutMs: number) => Promise<boolean>;
   now?: () => number;
@@ -98,9 +100,18 @@ export class Executor {
         }
         await this.propose(entry!);
         return;
-      case 'continue':
-        await this.step(state.operation!);
+      case 'continue': {
+        // Run the steps back to back: each completion is committed before the next starts, and the
+        // next cycle would only find the same operation one step further on.
+        let op = state.operation;
+        for (let i = 0; op && op.id === d.opId && i < 10; i++) {
+          const before = op.step;
+          await this.step(op);
+          op = this.o.currentOperation();
+          if (op && op.id === d.opId && op.step === before) return; // failed; the next cycle retries it
+        }
         return;
+      }
       case 'fence':
         await this.command(d.node, d.epoch, 'setReadOnly');
         return;
@@ -157,8 +168,11 @@ export class Executor {
           return await done({ fencedGtid: await this.freshGtid(op.from, gtid), note: `${op.from} is read-only` });
         }
         case 'catch-up': {
-          const target = op.kind === 'switchover' ? op.fencedGtid : (this.o.agents.latest(op.to)?.report.mysql?.gtidRetrieved ?? '');
-          if (!target) return await done({ note: 'nothing to wait for' });
+          const wanted = op.kind === 'switchover' ? op.fencedGtid : (this.o.agents.latest(op.to)?.report.mysql?.gtidRetrieved ?? '');
+          // Wait only for what the target lacks: MariaDB's MASTER_GTID_WAIT compares with gtid_slave_pos,
+          // which never advances in the target's own domain.
+          const target = missingOn(wanted ?? '', this.o.agents.latest(op.to)?.report.mysql?.gtidExecuted ?? '');
+          if (!target) return await done({ note: `${op.to} already has every transaction of ${op.from ?? 'the old active'}` });
           try {
             await this.command(op.to, op.epoch, 'waitForGtid', { waitForGtid: { gtidSet: target, timeoutMs: this.o.catchUpTimeoutMs } }, this.o.catchUpTimeoutMs + this.o.commandTimeoutMs);
           } catch (e) {
@@ -206,6 +220,17 @@ export class Executor {
       await new Promise((r) => setTimeout(r, 50));
     }
     return fallback;
+  }
+}
+
+/** The GTIDs of `wanted` that `executed` lacks, as a set to wait for; '' when none (or unparsable). */
+export function missingOn(wanted: string, executed: string): string {
+  if (!wanted.trim()) return '';
+  try {
+    const w = parseGtidSet(wanted);
+    return gtidSubtract(w, parseGtidSet(executed, w.flavour)).text;
+  } catch {
+    return wanted;
   }
 }
 

@@ -11,7 +11,7 @@ export interface NginxWriterOptions {
   nginxBinary: string;
   /** the main nginx.conf; its directory is copied whole for the staged test */
   nginxConfig: string;
-  /** extra arguments for every nginx invocation (e.g. -p PREFIX in the lab) */
+  /** extra arguments for every nginx invocation (e.g. -p PREFIX in the lab); -c is added by the writer */
   nginxArgs: string[];
   /** URL fetched through the LB after a reload to see which node answers */
   verifyUrl?: string | undefined;
@@ -108,12 +108,14 @@ export class NginxWriter implements LbWriter {
     }
     await this.testStaged(text);
     writeDurably(this.o.upstreamFile, text);
+    // -c: signal the master that runs this configuration (its pid file is named there)
+    const reloadArgs = ['-c', this.o.nginxConfig, '-s', 'reload'];
     const restore = async (stage: 'reload' | 'verify', why: string): Promise<never> => {
       if (previous !== null) writeDurably(this.o.upstreamFile, previous);
-      const r = await this.nginx(['-s', 'reload']);
+      const r = await this.nginx(reloadArgs);
       throw new LbApplyError(stage, why, previous !== null && r.code === 0);
     };
-    const reload = await this.nginx(['-s', 'reload']);
+    const reload = await this.nginx(reloadArgs);
     if (reload.code !== 0) await restore('reload', reload.stderr.trim());
     let verifiedBy: string | null = null;
     if (this.o.verifyUrl) {

@@ -56,7 +56,7 @@ http {
     upstreamName: 'whmcs_backend',
     nginxBinary: '/usr/sbin/nginx',
     nginxConfig: conf,
-    nginxArgs: [...nginxArgs, '-c', conf],
+    nginxArgs,
     verifyUrl: `http://127.0.0.1:${lbPort}/`,
     verifyTimeoutMs: 3000,
   });
@@ -98,7 +98,7 @@ describe('NginxWriter against a real nginx', () => {
       upstreamName: 'two words',
       nginxBinary: '/usr/sbin/nginx',
       nginxConfig: conf,
-      nginxArgs: [...nginxArgs, '-c', conf],
+      nginxArgs,
     });
     const err = await bad.apply({ nodes: nodes(), targets: ['web002'], epoch: 6, reason: 'bad' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LbApplyError);

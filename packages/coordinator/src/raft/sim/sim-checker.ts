@@ -23,8 +23,11 @@ export class SimChecker {
   private leaders = new Map<number, string>();
   /** "index:term" -> "prevTerm|key": the same (index, term) must always be the same entry after the same prefix. */
   private entries = new Map<string, string>();
-  /** index -> key of the committed entry there. */
-  readonly committed = new Map<number, string>();
+  /**
+   * index -> key of the committed entry there, and the lowest term of any node
+   * seen holding it committed: an upper bound on the term it was committed in.
+   */
+  readonly committed = new Map<number, { key: string; term: number }>();
   private lastCommit = new Map<string, number>();
   private wasLeader = new Map<string, number>();
   maxCommitted = 0;
@@ -64,7 +67,7 @@ export class SimChecker {
     }
     for (let i = Math.max(last + 1, log.firstIndex()); i <= log.committed; i++) {
       const e = log.entry(i);
-      if (e) this.noteCommitted(id, i, entryKey(e));
+      if (e) this.noteCommitted(id, i, entryKey(e), core.term);
     }
     this.lastCommit.set(id, log.committed);
   }
@@ -75,20 +78,24 @@ export class SimChecker {
     this.wasLeader.delete(id);
   }
 
-  noteCommitted(id: string, index: number, key: string): void {
+  noteCommitted(id: string, index: number, key: string, term: number): void {
     const seen = this.committed.get(index);
     if (seen === undefined) {
-      this.committed.set(index, key);
+      this.committed.set(index, { key, term });
       if (index > this.maxCommitted) this.maxCommitted = index;
-    } else if (seen !== key) {
-      throw new InvariantViolation('state machine safety', `${id} has ${key} committed at ${index}, another node ${seen}`);
+    } else if (seen.key !== key) {
+      throw new InvariantViolation('state machine safety', `${id} has ${key} committed at ${index}, another node ${seen.key}`);
+    } else if (term < seen.term) {
+      seen.term = term;
     }
   }
 
   private checkLeaderCompleteness(id: string, core: RaftCore): void {
     const log = core.log;
-    for (const [index, key] of this.committed) {
-      if (index <= log.snapshot.index) continue;
+    for (const [index, { key, term }] of this.committed) {
+      // Only entries committed in an earlier term: a leader whose votes were
+      // granted long ago may win after a later term committed something.
+      if (index <= log.snapshot.index || term >= core.term) continue;
       const e = log.entry(index);
       if (!e || entryKey(e) !== key) {
         throw new InvariantViolation(

@@ -101,7 +101,9 @@ export class Simulation {
     this.nodes = this.ids.map((id) => new SimNode(id));
     this.dropRate = this.rng.next() * 0.2;
     this.dupRate = this.rng.next() * 0.1;
-    this.maxDelay = this.rng.int(0, 3);
+    // Mostly LAN-like delays; some seeds get delays past an election timeout,
+    // so stale messages from old terms keep arriving.
+    this.maxDelay = this.rng.chance(0.2) ? this.rng.int(4, 15) : this.rng.int(0, 3);
   }
 
   private log(f: () => string): void {
@@ -238,14 +240,14 @@ export class Simulation {
       throw new InvariantViolation('state machine safety', `${n.id} applied ${e.index} after ${n.history.length}`);
     }
     const key = entryKey(e);
-    this.checker.noteCommitted(n.id, e.index, key);
+    this.checker.noteCommitted(n.id, e.index, key, n.core!.term);
     n.history.push(key);
   }
 
   private restoreHistory(n: SimNode, s: Snapshot): string[] {
     const h = JSON.parse(new TextDecoder().decode(s.data)) as string[];
     if (h.length !== s.index) throw new InvariantViolation('state machine safety', `${n.id} snapshot at ${s.index} holds ${h.length} entries`);
-    h.forEach((key, i) => this.checker.noteCommitted(n.id, i + 1, key));
+    h.forEach((key, i) => this.checker.noteCommitted(n.id, i + 1, key, n.core?.term ?? s.term));
     return h;
   }
 
@@ -390,6 +392,8 @@ export class Simulation {
   private heal(): void {
     this.faulty = false;
     this.blocked.clear();
+    // Liveness is only promised when a round trip fits well inside an election timeout.
+    this.maxDelay = Math.min(this.maxDelay, 2);
     for (const n of this.nodes) {
       if (!n.core) n.downUntil = this.now;
       n.stalledUntil = Math.min(n.stalledUntil, this.now);
@@ -421,7 +425,7 @@ export function describe(m: Message): string {
   if (m.type === 'app' || m.type === 'vote' || m.type === 'prevote') parts.push(`index=${m.index}`, `logTerm=${m.logTerm}`);
   if (m.type === 'app' || m.type === 'heartbeat') parts.push(`commit=${m.commit}`);
   if (m.type === 'app_resp') parts.push(`index=${m.index}`);
-  if (m.reject) parts.push(`reject hint=${m.rejectHint}`);
+  if (m.reject) parts.push(m.type === `app_resp` ? `reject hint=${m.rejectHint}/${m.logTerm}` : `reject`);
   if (m.entries.length) parts.push(`entries=[${m.entries.map((e) => `${e.index}/${e.term}${e.type === 'normal' ? ` ${Buffer.from(e.data).toString('utf8')}` : ` ${e.type}`}`).join(', ')}]`);
   if (m.snapshot) parts.push(`snapshot=${m.snapshot.index}/${m.snapshot.term}`);
   if (m.context === 'transfer') parts.push('transfer');
