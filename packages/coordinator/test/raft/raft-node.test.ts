@@ -13,7 +13,7 @@ describe('RaftNode on loopback', () => {
   });
 
   it('elects a leader, commits on all three, survives leader loss and restarts from disk', async () => {
-    cluster = new LoopbackCluster({ tickMs: 20, electionTicks: 10, heartbeatTicks: 1 });
+    cluster = new LoopbackCluster({ tickMs: 50, electionTicks: 10, heartbeatTicks: 1 });
     await cluster.start();
     const c = cluster;
     const first = await c.waitForLeader();
@@ -28,9 +28,10 @@ describe('RaftNode on loopback', () => {
     }
     await c.waitFor('all three applied a0..a19', () => c.members.every((m) => m.sm.values.length === 20));
     for (const m of c.members) expect(m.sm.values).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`));
-    const st = c.node(first).status();
-    expect(st.leaseValid).toBe(true);
-    expect(st.peers.every((p) => p.matchIndex >= st.commitIndex && p.reachable)).toBe(true);
+    await c.waitFor('leader status shows a lease and both followers caught up', () => {
+      const st = c.node(first).status();
+      return st.leaseValid && st.peers.every((p) => p.matchIndex >= st.commitIndex && p.reachable && p.lastContactMs !== null);
+    });
 
     // Leader killed: a new one is elected among the other two and keeps committing.
     await c.kill(first);
@@ -46,7 +47,7 @@ describe('RaftNode on loopback', () => {
   });
 
   it('restarts the whole cluster from disk, snapshots included, without losing a committed entry', async () => {
-    cluster = new LoopbackCluster({ tickMs: 20, electionTicks: 10, heartbeatTicks: 1, snapshotEvery: 5 });
+    cluster = new LoopbackCluster({ tickMs: 50, electionTicks: 10, heartbeatTicks: 1, snapshotEvery: 5 });
     await cluster.start();
     const c = cluster;
     const leader = await c.waitForLeader();
@@ -62,7 +63,7 @@ describe('RaftNode on loopback', () => {
   });
 
   it('transfers leadership on request', async () => {
-    cluster = new LoopbackCluster({ tickMs: 20, electionTicks: 10, heartbeatTicks: 1 });
+    cluster = new LoopbackCluster({ tickMs: 50, electionTicks: 10, heartbeatTicks: 1 });
     await cluster.start();
     const c = cluster;
     const leader = await c.waitForLeader();

@@ -20,12 +20,12 @@ function runSeeds(from: number, count: number, nodes: number, chaosTicks: number
 }
 
 describe('raft simulation', () => {
-  it('3 voters: seeds 1..1600 keep every invariant and recover after healing', { timeout: 120_000 }, () => {
-    runSeeds(1, 1600, 3, 600);
+  it('3 voters: seeds 1..2000 keep every invariant and recover after healing', { timeout: 120_000 }, () => {
+    runSeeds(1, 2000, 3, 1000);
   });
 
-  it('5 voters: seeds 1..500', { timeout: 120_000 }, () => {
-    runSeeds(1, 500, 5, 600);
+  it('5 voters: seeds 1..600', { timeout: 120_000 }, () => {
+    runSeeds(1, 600, 5, 1000);
   });
 
   it('catches a vote rule that ignores the candidate log (mutation)', () => {
