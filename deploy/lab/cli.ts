@@ -1,7 +1,7 @@
 import { InputError } from '../../packages/shared/src/errors.js';
 import { ClaimedElsewhere } from './lab-claim.js';
 import { labDown, labStatus, labUp, type Output } from './lab.js';
-import { labIdFromEnv, labLayout, type LabLayout } from './layout.js';
+import { labDirFromEnv, labIdFromEnv, labLayout, type LabLayout } from './layout.js';
 import { PreflightError } from './preflight.js';
 import type { LabState } from './state-file.js';
 
@@ -9,7 +9,8 @@ const USAGE = `usage: pnpm lab up|status|down [--json]
   up      start the lab (network namespaces web001 web002 lb1 witness; MariaDB, PHP-FPM, nginx, rsync)
   status  show what runs (--json: state.json plus liveness)
   down    stop exactly the processes the lab started and remove its namespaces
-environment: WHA_LAB_ID=N (1-254, default 1) runs an independent lab in .lab-N/; WHA_LAB_HA=1 also starts whmcs-ha`;
+environment: WHA_LAB_ID=N (1-254, default 1) runs an independent lab in .lab-N/ (WHA_LAB_DIR=/abs/path: elsewhere);
+  WHA_LAB_HA=1 also starts whmcs-ha`;
 
 const out: Output = {
   info: (m) => console.log(m),
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   if (!cmd || !['up', 'status', 'down'].includes(cmd) || unknown.length > 0) {
     throw new InputError(cmd && ['up', 'status', 'down'].includes(cmd) ? unknown[0]! : 'command', cmd ? `unknown: ${[cmd, ...unknown].join(' ')}\n${USAGE}` : USAGE, 'pnpm lab');
   }
-  const layout = labLayout(labIdFromEnv());
+  const layout = labLayout(labIdFromEnv(), undefined, labDirFromEnv());
   if (cmd === 'up') {
     const r = await labUp(layout, out);
     if (r.outcome === 'already-running') {

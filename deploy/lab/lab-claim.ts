@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabLayout } from './layout.js';
+import { isAlive } from './process.js';
 
 /**
  * Namespaces and bridges are machine-wide, lab directories are per checkout: two clones running lab 9 at
@@ -15,15 +16,17 @@ export type ClaimStatus = { kind: 'free' } | { kind: 'ours' } | { kind: 'other';
 
 export function claimStatus(layout: LabLayout): ClaimStatus {
   let dir: string;
+  let pid: number | undefined;
   try {
-    dir = (JSON.parse(readFileSync(claimFile(layout.id), 'utf8')) as { dir: string }).dir;
+    ({ dir, pid } = JSON.parse(readFileSync(claimFile(layout.id), 'utf8')) as { dir: string; pid?: number });
   } catch {
     return { kind: 'free' };
   }
   if (dir === layout.dir) return { kind: 'ours' };
-  // the other checkout's lab is gone (its state file was removed by its `down`, or the checkout deleted)
-  if (!existsSync(join(dir, 'state.json'))) return { kind: 'free' };
-  return { kind: 'other', dir };
+  // held while the other lab has a state file, or while the `up` that claimed it still runs (before its state file)
+  if (existsSync(join(dir, 'state.json')) || (pid !== undefined && isAlive(pid))) return { kind: 'other', dir };
+  // the other lab is gone (its `down` removed the state file, or its directory was deleted)
+  return { kind: 'free' };
 }
 
 /** Takes the id for this lab directory; fails if another directory's lab holds it. */

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../packages/shared/src/errors.js';
 
@@ -61,9 +61,17 @@ export function labIdFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return Number(raw);
 }
 
-export function labLayout(id: number, root: string = repoRoot): LabLayout {
+/** WHA_LAB_DIR puts a lab's files elsewhere (the test suite gives each run its own directory). */
+export function labDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.WHA_LAB_DIR;
+  if (raw === undefined || raw === '') return undefined;
+  if (!isAbsolute(raw)) throw new InputError('WHA_LAB_DIR', `must be an absolute path (got ${JSON.stringify(raw)})`, 'environment');
+  return raw;
+}
+
+export function labLayout(id: number, root: string = repoRoot, dirOverride?: string): LabLayout {
   if (!Number.isInteger(id) || id < 1 || id > 254) throw new InputError('WHA_LAB_ID', `must be 1-254 (got ${id})`);
-  const dir = join(root, id === 1 ? '.lab' : `.lab-${id}`);
+  const dir = dirOverride ?? join(root, id === 1 ? '.lab' : `.lab-${id}`);
   // 198.18.0.0/15 is reserved for benchmarking (RFC 2544): it never collides with a real network.
   const subnet = `198.18.${id}`;
   const host = (name: HostName, role: HostRole, octet: number): HostLayout => ({

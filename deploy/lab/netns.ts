@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { LabLayout } from './layout.js';
 import { isAlive, stopProcess } from './process.js';
 import { run, waitFor } from './run.js';
@@ -29,6 +30,7 @@ export async function createNetwork(layout: LabLayout): Promise<void> {
   await ip('link', 'add', layout.bridge, 'type', 'bridge');
   await ip('addr', 'add', `${layout.rootAddress}/${layout.prefixLength}`, 'dev', layout.bridge);
   await ip('link', 'set', layout.bridge, 'up');
+  await openBridgeForwarding(layout);
   for (const h of layout.hosts) {
     await ip('netns', 'add', h.netns);
     // the host end carries the namespace's name; the peer is born inside the namespace as eth0
@@ -38,6 +40,38 @@ export async function createNetwork(layout: LabLayout): Promise<void> {
     await ip('-n', h.netns, 'addr', 'add', `${h.address}/${layout.prefixLength}`, 'dev', 'eth0');
     await ip('-n', h.netns, 'link', 'set', 'lo', 'up');
     await ip('-n', h.netns, 'link', 'set', 'eth0', 'up');
+  }
+}
+
+/**
+ * With br_netfilter loaded (Docker does this) bridged frames pass the iptables FORWARD chain, whose policy
+ * may be DROP: then the lab's hosts could not reach each other. One ACCEPT rule for traffic that enters and
+ * leaves this lab's bridge (so it never lets anything out of the lab), tagged with the lab id for `down`.
+ */
+function forwardRule(layout: LabLayout): string[] {
+  return ['FORWARD', '-i', layout.bridge, '-o', layout.bridge, '-m', 'comment', '--comment', `whmcs-ha-lab-${layout.id}`, '-j', 'ACCEPT'];
+}
+
+async function bridgeNetfilterOn(): Promise<boolean> {
+  try {
+    return (await readFile('/proc/sys/net/bridge/bridge-nf-call-iptables', 'utf8')).trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+export async function openBridgeForwarding(layout: LabLayout): Promise<boolean> {
+  if (!(await bridgeNetfilterOn())) return false;
+  const check = await run(['iptables', '-w', '-C', ...forwardRule(layout)], { allowFailure: true }).catch(() => undefined);
+  if (!check) return false; // no iptables binary: nothing filters through it either
+  if (check.code !== 0) await run(['iptables', '-w', '-I', ...forwardRule(layout)]);
+  return true;
+}
+
+async function closeBridgeForwarding(layout: LabLayout): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const r = await run(['iptables', '-w', '-D', ...forwardRule(layout)], { allowFailure: true }).catch(() => undefined);
+    if (!r || r.code !== 0) return;
   }
 }
 
@@ -71,6 +105,7 @@ export async function destroyNetwork(layout: LabLayout, warn: (msg: string) => v
   for (const name of [...layout.hosts.map((h) => h.netns), layout.bridge]) {
     if (await linkExists(name)) await run(['ip', 'link', 'del', 'dev', name], { allowFailure: true });
   }
+  if (await bridgeNetfilterOn()) await closeBridgeForwarding(layout);
   for (const name of [...layout.hosts.map((h) => h.netns), layout.bridge]) {
     await waitFor(`link ${name} to go`, async () => !(await linkExists(name)), 5000);
   }

@@ -25,7 +25,7 @@ describe('lab: bad input and missing prerequisites', () => {
   });
 
   it('a lab id held by another checkout is left alone by up and down', async () => {
-    const id = await pickLabId(200);
+    const id = await pickLabId(200, '/nonexistent');
     const other = mkdtempSync(join(tmpdir(), 'wha-other-checkout-'));
     mkdirSync(CLAIM_DIR, { recursive: true });
     const claimPath = join(CLAIM_DIR, `${id}.json`);

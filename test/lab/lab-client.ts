@@ -1,11 +1,11 @@
 import { inject } from 'vitest';
-import { labLayout, type LabLayout, type WebHostLayout } from '../../deploy/lab/layout.js';
+import { labLayout, repoRoot, type LabLayout, type WebHostLayout } from '../../deploy/lab/layout.js';
 import { sql } from '../../deploy/lab/mariadb.js';
 import { readState, type LabState } from '../../deploy/lab/state-file.js';
 
 /** The running test lab: its layout and state.json, and ways to reach its hosts. */
 export function testLab(): { layout: LabLayout; state: LabState; web001: WebHostLayout; web002: WebHostLayout } {
-  const layout = labLayout(inject('labId'));
+  const layout = labLayout(inject('labId'), repoRoot, inject('labDir'));
   const state = readState(layout);
   if (!state) throw new Error(`no state file at ${layout.stateFile}: is the test lab up?`);
   return { layout, state, web001: layout.web[0], web002: layout.web[1] };
