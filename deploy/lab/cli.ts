@@ -52,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'down') {
+    if ((process.getuid?.() ?? 0) !== 0) {
+      throw new PreflightError('the lab needs root to stop its processes and remove its namespaces: sudo pnpm lab down');
+    }
     const r = await labDown(layout, out);
     console.log(`lab ${layout.id} is down: stopped ${r.stopped} process(es), removed its namespaces and bridge (${(r.ms / 1000).toFixed(1)} s)`);
     return 0;
