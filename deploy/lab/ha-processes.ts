@@ -8,9 +8,9 @@ import { inNetns, sleep, spawnDaemon } from './run.js';
 
 /**
  * The switch for starting whmcs-ha itself in the lab: an agent on each web node and a coordinator on
- * each voter. Off while the binaries are stubs; WHA_LAB_HA=1 (or =0) overrides it for one run.
+ * each voter. On by default; WHA_LAB_HA=0 (or =1) overrides it for one run.
  */
-export const START_HA_PROCESSES_BY_DEFAULT = false;
+export const START_HA_PROCESSES_BY_DEFAULT = true;
 
 export function haProcessesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.WHA_LAB_HA === '1') return true;
