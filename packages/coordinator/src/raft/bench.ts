@@ -1,4 +1,5 @@
 import { LoopbackCluster } from './driver/loopback-cluster.js';
+import { ProcessCluster } from './driver/process-cluster.js';
 
 export interface RaftBenchOptions {
   tickMs?: number;
@@ -25,7 +26,7 @@ export interface RaftBenchResult {
   firstElectionMs: number;
   /** propose() to resolved (committed on a quorum, fsync'd, applied on the leader). */
   commitLatency: LatencyFigures;
-  /** Leader stopped abruptly (server gone, state dropped) to a new agreed leader with a valid lease. */
+  /** Leader process killed with SIGKILL to a new leader that all live nodes agree on, holding a valid lease. */
   failover: LatencyFigures & { medianMs: number };
 }
 
@@ -44,7 +45,8 @@ function figures(samples: number[]): LatencyFigures {
 
 /**
  * Three real RaftNodes over gRPC on 127.0.0.1 with fsync'd storage in a temp
- * directory: commit latency, then repeated leader loss. Defaults are the
+ * directory: commit latency (in one process), then repeated kill -9 of the
+ * leader (one process per node). Defaults are the
  * production timing (100 ms ticks, heartbeat 1 tick, election 10 ticks).
  */
 export async function runRaftBench(opts: RaftBenchOptions = {}): Promise<RaftBenchResult> {
@@ -71,24 +73,8 @@ export async function runRaftBench(opts: RaftBenchOptions = {}): Promise<RaftBen
     }
     progress(`commit latency over ${n} proposals measured`);
 
-    const failovers: number[] = [];
-    const runs = opts.failovers ?? 20;
-    for (let i = 0; i < runs; i++) {
-      const old = leader;
-      // Let the cluster settle so every follower is in its steady heartbeat rhythm.
-      await cluster.waitFor('all caught up', () => {
-        const st = cluster.node(old).status();
-        return st.leaseValid && st.peers.every((p) => p.matchIndex === st.commitIndex);
-      }, 30_000);
-      await new Promise((r) => setTimeout(r, 2 * tickMs));
-      const s = performance.now();
-      await cluster.kill(old);
-      leader = await cluster.waitForLeader(30_000);
-      failovers.push(performance.now() - s);
-      progress(`failover ${i + 1}/${runs}: ${old} -> ${leader} in ${failovers.at(-1)!.toFixed(0)} ms`);
-      await cluster.restart(old);
-      await cluster.node(leader).propose(data);
-    }
+    await cluster.stop();
+    const failovers = await measureFailover(tickMs, electionTicks, heartbeatTicks, opts.failovers ?? 20, progress);
     const f = figures(failovers);
     return {
       config: { voters: 3, tickMs, electionTicks, heartbeatTicks, fsync: true },
@@ -98,6 +84,41 @@ export async function runRaftBench(opts: RaftBenchOptions = {}): Promise<RaftBen
     };
   } finally {
     await cluster.stop();
+  }
+}
+
+/** Three node processes; each run kills the leader with SIGKILL and times the next agreed leader with a valid lease. */
+async function measureFailover(
+  tickMs: number,
+  electionTicks: number,
+  heartbeatTicks: number,
+  runs: number,
+  progress: (l: string) => void,
+): Promise<number[]> {
+  const procs = new ProcessCluster({ tickMs, electionTicks, heartbeatTicks });
+  const out: number[] = [];
+  try {
+    await procs.start();
+    let leader = await procs.waitFor('a leader', () => procs.agreedLeader(), 30_000);
+    for (let i = 0; i < runs; i++) {
+      const old = leader;
+      // Settle: everyone caught up and in the steady heartbeat rhythm.
+      await procs.waitFor('all caught up', async () => {
+        const st = await procs.status(old);
+        return st.leaseValid && st.peers.every((p) => p.matchIndex === st.commitIndex);
+      }, 30_000);
+      await new Promise((r) => setTimeout(r, 3 * tickMs));
+      const s = performance.now();
+      procs.kill9(old);
+      leader = await procs.waitFor('a new leader', () => procs.agreedLeader(), 30_000);
+      out.push(performance.now() - s);
+      progress(`failover ${i + 1}/${runs}: kill -9 ${old} -> ${leader} in ${out.at(-1)!.toFixed(0)} ms`);
+      await procs.restart(old);
+      await procs.propose(leader, 'after-failover');
+    }
+    return out;
+  } finally {
+    await procs.stop();
   }
 }
 

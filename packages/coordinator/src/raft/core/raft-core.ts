@@ -74,6 +74,7 @@ export class RaftCore {
   private transferElapsed = 0;
   /** A TimeoutNow went out this term: our lease is void until the term ends. */
   private timeoutNowSent = false;
+  private campaignContext = '';
   private prevHardState: HardState;
 
   constructor(cfg: CoreConfig, init: CoreInit) {
@@ -299,12 +300,25 @@ export class RaftCore {
       else this.becomeLeader();
       return;
     }
+    this.campaignContext = context;
+    this.requestVotes(false);
+  }
+
+  /**
+   * Asks every voter (or, on a retry, those that have not answered) for its
+   * (pre-)vote. Retrying each heartbeat is harmless — the requests change
+   * nothing until granted — and lets a candidate win as soon as a voter's
+   * lease promise to a dead leader runs out, instead of a whole timeout later.
+   */
+  private requestVotes(retry: boolean): void {
+    const kind: MessageType = this.role === 'pre-candidate' ? 'prevote' : 'vote';
+    const term = this.role === 'pre-candidate' ? this.term + 1 : this.term;
     for (const v of this.voters) {
-      if (v === this.id) continue;
+      if (v === this.id || (retry && this.votes.has(v))) continue;
       const m = this.newMessage(kind, v, term);
       m.index = this.log.lastIndex();
       m.logTerm = this.log.lastTerm();
-      m.context = context;
+      m.context = this.campaignContext;
       this.msgs.push(m);
     }
   }
@@ -329,6 +343,8 @@ export class RaftCore {
     if (this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
       this.hup(false);
+    } else if (this.role !== 'follower' && this.electionElapsed % this.heartbeatTicks === 0) {
+      this.requestVotes(true);
     }
   }
 
