@@ -10,6 +10,12 @@ export const mariadbPaths = (host: WebHostLayout) => ({
   datadir: join(host.dir, 'mysql'),
   socket: join(host.runDir, 'mysqld.sock'),
   pidFile: join(host.runDir, 'mysqld.pid'),
+  /**
+   * Its own tmpdir: at startup mariadbd deletes every `#sql*` file in its tmpdir, so instances sharing /tmp
+   * (two lab nodes, other labs, tests) destroy each other's temporary tables, and a concurrent
+   * mariadb-install-db fails with "Unknown table 'mysql.tmp_user_sys'".
+   */
+  tmpdir: join(host.dir, 'mysql-tmp'),
 });
 
 /** One config per node, read by the server at boot: read_only=ON so a restarted node never takes writes by itself (DESIGN §6). */
@@ -19,6 +25,7 @@ export function mariadbConfig(layout: LabLayout, host: WebHostLayout): string {
 [mariadbd]
 datadir = ${p.datadir}
 socket = ${p.socket}
+tmpdir = ${p.tmpdir}
 pid-file = ${p.pidFile}
 log-error = ${join(layout.logsDir, `${host.name}-mariadb.err`)}
 port = 3306
@@ -60,20 +67,22 @@ export async function sql(host: WebHostLayout, statements: string, timeoutMs = 2
 export const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * mariadb-install-db, with one retry: on a busy shared machine its bootstrap has been seen to fail once
- * without a word and succeed at once on a second go. Both attempts' output stay in the install log.
+ * mariadb-install-db in the node's own tmpdir (see mariadbPaths), with one retry as a last resort for a busy
+ * machine. Every attempt's output stays in the install log.
  */
 async function installDatadir(layout: LabLayout, host: WebHostLayout): Promise<void> {
   const p = mariadbPaths(host);
   const installLog = join(layout.logsDir, `${host.name}-mariadb-install.log`);
   for (let attempt = 1; ; attempt++) {
     rmSync(p.datadir, { recursive: true, force: true });
+    mkdirSync(p.tmpdir, { recursive: true });
     // --no-defaults: bootstrap without binlog, so the nodes start with empty, comparable GTID positions
     const install = await run(
       [
         'mariadb-install-db',
         '--no-defaults',
         `--datadir=${p.datadir}`,
+        `--tmpdir=${p.tmpdir}`,
         '--user=root',
         '--auth-root-authentication-method=socket',
         '--skip-test-db',
