@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { hactl, restartDaemon, status, type StatusJson } from './cluster-client.js';
+import { testLab } from './lab-client.js';
+
+// DESIGN §6: every step of a failover is recorded in the Raft log, so a new
+// leader finishes a half-done failover exactly once. Here the leader is
+// killed right after it committed the failover's intent.
+
+function pidOf(host: string, proc: string): number {
+  const { state } = testLab();
+  return state.hosts.find((h) => h.name === host)!.processes.find((p) => p.name === proc)!.pid;
+}
+
+async function poll(what: string, check: (s: StatusJson) => boolean, timeoutMs: number, everyMs = 100): Promise<StatusJson> {
+  const { layout } = testLab();
+  const t0 = performance.now();
+  let last: StatusJson | null = null;
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      last = await status(layout);
+      if (check(last)) return last;
+    } catch {
+      // no coordinator answered this time
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
+
+describe('a new leader finishes a half-done failover', () => {
+  it('completes each step exactly once after the leader dies mid-failover', async () => {
+    const { layout } = testLab();
+    const start = await poll('web001 active and healthy', (s) => s.active === 'web001' && !s.operation && s.nodes.every((n) => n.healthy), 60_000);
+    const oldLeader = start.leader.id!;
+    process.kill(pidOf('web001', 'mariadb'), 'SIGKILL');
+    const mid = await poll('failover begun', (s) => Boolean(s.operation), 30_000, 50);
+    const leaderNow = mid.leader.id ?? oldLeader;
+    process.kill(pidOf(leaderNow, 'whmcs-ha-coordinator'), 'SIGKILL');
+    const killedAt = performance.now();
+    // the dead coordinator comes back (with its log) so the LB coordinator, if it was the one, resumes too
+    await new Promise((r) => setTimeout(r, 1500));
+    await restartDaemon(layout, leaderNow, 'whmcs-ha-coordinator');
+    const done = await poll('failover to web002 finished', (s) => s.active === 'web002' && !s.operation && s.leader.id !== null, 60_000);
+    console.log(`[ha] leader ${leaderNow} killed mid-failover (step ${JSON.stringify(mid.operation)}); new leader ${done.leader.id} finished it ${(performance.now() - killedAt).toFixed(0)} ms later`);
+    const hist = await hactl(layout, ['history', '--limit', '100', '--json']);
+    const events = JSON.parse(hist.stdout) as Array<{ kind: string; text: string }>;
+    const opBegin = events.filter((e) => e.kind === 'failover-begin');
+    expect(opBegin).toHaveLength(1);
+    const opId = /failover ([0-9a-f-]{36}) step/.exec(events.find((e) => e.kind === 'failover-step')!.text)![1]!;
+    const steps = events.filter((e) => e.kind === 'failover-step' && e.text.includes(opId)).map((e) => /step ([a-z-]+):/.exec(e.text)![1]);
+    expect(steps).toEqual(['fence', 'catch-up', 'detach', 'promote', 'switch-lb']);
+    expect(events.filter((e) => e.kind === 'failover-done')).toHaveLength(1);
+
+    // put the lab back as the other tests expect it: web001 rejoined, then active again
+    await restartDaemon(layout, 'web001', 'mariadb');
+    await poll('web001 rejoined', (s) => s.nodes.find((n) => n.name === 'web001')?.role === 'passive' && s.nodes.every((n) => n.healthy), 60_000);
+    await hactl(layout, ['ack']);
+    const back = await hactl(layout, ['switchover', '--to', 'web001', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+  });
+});
