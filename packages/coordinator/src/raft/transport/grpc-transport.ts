@@ -19,13 +19,24 @@ export interface TransportOptions {
   maxQueue?: number;
   /** Messages carried by one Send call. */
   maxBatch?: number;
+  /** Approximate bytes carried by one Send call (one larger message still goes alone). */
+  maxBatchBytes?: number;
+}
+
+function approxSize(m: Message): number {
+  let n = 64 + m.context.length;
+  for (const e of m.entries) n += 24 + e.data.byteLength;
+  if (m.snapshot) n += 64 + m.snapshot.data.byteLength;
+  return n;
 }
 
 export interface PeerLinkStatus {
   reachable: boolean;
   /** performance.now() of the last successful exchange with the peer in either direction; -Infinity if none. */
   lastContact: number;
+  /** Messages dropped because the queue was full. */
   dropped: number;
+  queued: number;
 }
 
 /**
@@ -61,7 +72,15 @@ class PeerLink {
 
   pump(): void {
     if (this.inFlight || this.closed || this.retryTimer || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.owner.maxBatch);
+    // Cut the batch by count and by size, so it always fits the gRPC message cap.
+    let n = 0;
+    let bytes = 0;
+    while (n < this.queue.length && n < this.owner.maxBatch) {
+      bytes += approxSize(this.queue[n]!);
+      if (n > 0 && bytes > this.owner.maxBatchBytes) break;
+      n++;
+    }
+    const batch = this.queue.splice(0, n);
     const req: WireBatch = { from: this.owner.selfId, messages: batch.map(toWire) };
     this.inFlight = true;
     const deadline = new Date(Date.now() + this.owner.deadlineMs);
@@ -104,6 +123,7 @@ export class GrpcTransport {
   readonly deadlineMs: number;
   readonly maxQueue: number;
   readonly maxBatch: number;
+  readonly maxBatchBytes: number;
   private readonly links = new Map<string, PeerLink>();
   private readonly onMessages: (msgs: Message[]) => void;
 
@@ -113,6 +133,7 @@ export class GrpcTransport {
     this.deadlineMs = opts.deadlineMs ?? 1_000;
     this.maxQueue = opts.maxQueue ?? 4_096;
     this.maxBatch = opts.maxBatch ?? 256;
+    this.maxBatchBytes = opts.maxBatchBytes ?? 1024 * 1024;
     this.onMessages = opts.onMessages;
     const Client = clientConstructor('Raft');
     for (const p of opts.peers) {
@@ -131,7 +152,9 @@ export class GrpcTransport {
 
   status(peer: string): PeerLinkStatus {
     const l = this.links.get(peer);
-    return l ? { reachable: l.reachable, lastContact: l.lastContact, dropped: l.dropped } : { reachable: false, lastContact: -Infinity, dropped: 0 };
+    return l
+      ? { reachable: l.reachable, lastContact: l.lastContact, dropped: l.dropped, queued: l.queue.length }
+      : { reachable: false, lastContact: -Infinity, dropped: 0, queued: 0 };
   }
 
   /** The Raft service's handler: hands the batch over and acknowledges at once (the core never waits on replies). */
