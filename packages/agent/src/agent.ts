@@ -11,6 +11,7 @@ import {
   type MysqlState,
   type PhpFpmState,
   type Report,
+  type WhmcsState,
 } from '@whmcs-ha/shared';
 import { CommandRunner, type Leadership } from './commands/command-runner.js';
 import { syncFilesFrom } from './commands/file-sync.js';
@@ -23,6 +24,7 @@ import type { MysqlTarget } from './mysql-connection.js';
 import { HttpProbe } from './probes/http-probe.js';
 import { MysqlProbe } from './probes/mysql-probe.js';
 import { PhpFpmProbe } from './probes/php-fpm-probe.js';
+import { WhmcsProbe } from './probes/whmcs-probe.js';
 import { readSecret } from './secret.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -69,6 +71,8 @@ export class Agent {
   private phpFpm: PhpFpmState | null = null;
   private http: HttpState | null = null;
   private files: FilesState | null = null;
+  private whmcs: WhmcsState | null = null;
+  private readonly whmcsProbe: WhmcsProbe;
   private seq = 0;
   private lastKey = '';
   private reportTimer: NodeJS.Timeout | undefined;
@@ -96,6 +100,7 @@ export class Agent {
     const fpmTarget = fpm.socket ? { socket: fpm.socket } : hostPortTarget(fpm.address!);
     this.fpmProbe = new PhpFpmProbe({ target: fpmTarget, pingPath: fpm.pingPath, statusPath: fpm.statusPath, timeoutMs: fpm.timeoutMs });
     this.httpProbe = cfg.http ? new HttpProbe(cfg.http.url, cfg.http.timeoutMs) : undefined;
+    this.whmcsProbe = new WhmcsProbe(cfg.files.root, cfg.effectiveExcludes);
     this.manifest = new Manifest({ root: cfg.files.root, excludes: cfg.effectiveExcludes, debounceMs: cfg.files.debounceMs });
     this.manifest.on('change', (s) => {
       this.files = s;
@@ -140,6 +145,9 @@ export class Agent {
       this.loop(async () => {
         this.phpFpm = await this.fpmProbe.probe();
       }),
+      this.loop(async () => {
+        this.whmcs = await this.whmcsProbe.probe();
+      }),
     );
     const http = this.httpProbe;
     if (http) this.loops.push(this.loop(async () => void (this.http = await http.probe())));
@@ -180,6 +188,7 @@ export class Agent {
       installPath: this.cfg.files.root,
       leaseEpoch: mine ? lease.epoch : 0,
       leaseExpiresAtMs: mine ? lease.receivedAtMs + lease.durationMs : 0,
+      whmcs: this.whmcs,
     };
   }
 

@@ -17,6 +17,7 @@ interface ControlStub extends grpc.Client {
   Operate(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: OperateReply) => void): void;
   History(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string }) => void): void;
   Watch(req: object): grpc.ClientReadableStream<WatchEvent>;
+  Check(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string }) => void): void;
 }
 
 export interface OperateArgs {
@@ -58,7 +59,7 @@ export class ControlClient {
     return { deadline: new Date(Date.now() + this.timeoutMs) };
   }
 
-  private call<T>(endpoint: string, method: 'Status' | 'Operate' | 'History', req: object): Promise<T> {
+  private call<T>(endpoint: string, method: 'Status' | 'Operate' | 'History' | 'Check', req: object): Promise<T> {
     return new Promise((resolve, reject) => {
       const s = this.stub(endpoint);
       (s[method] as (r: object, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: T) => void) => void).call(s, req, this.deadline(), (e, r) =>
@@ -91,6 +92,19 @@ export class ControlClient {
     for (const ep of this.endpoints) {
       try {
         return JSON.parse((await this.call<{ json: string }>(ep, 'History', { limit })).json) as unknown[];
+      } catch (e) {
+        errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    throw new UnreachableError(`no coordinator reachable (${errors.join('; ')})`);
+  }
+
+  /** The doctor's verdict from the first coordinator that answers (each has every agent's reports). */
+  async check(): Promise<Record<string, unknown>> {
+    const errors: string[] = [];
+    for (const ep of this.endpoints) {
+      try {
+        return JSON.parse((await this.call<{ json: string }>(ep, 'Check', {})).json) as Record<string, unknown>;
       } catch (e) {
         errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
       }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { InputError, loadHactlConfig, runMain, hostPort } from '@whmcs-ha/shared';
 import { ControlClient } from './control-client.js';
+import { renderCheck, type DoctorView } from './check-view.js';
 import { renderStatus, type StatusObject } from './status-view.js';
 
 const USAGE = `usage: whmcs-hactl [--config FILE | --endpoint HOST:PORT ...] [--json] COMMAND
@@ -17,6 +18,7 @@ commands:
   sync [NODE]                    order a file sync from the active
   history [--limit N]            recent events
   watch                          live events and decisions
+  check                          the doctor: every WHMCS HA prerequisite, pass/warn/fail with a fix
   members                        the coordinators
 
 options: --yes (no confirmation), --json, --timeout MS (default 120000 for waits)
@@ -85,7 +87,7 @@ runMain(async (argv) => {
     return values.help ? 0 : 2;
   }
   const [command, ...rest] = positionals;
-  const known = ['status', 'switchover', 'failover', 'maintenance', 'pause', 'resume', 'ack', 'sync', 'history', 'watch', 'members'];
+  const known = ['status', 'switchover', 'failover', 'maintenance', 'pause', 'resume', 'ack', 'sync', 'history', 'watch', 'members', 'check'];
   if (!known.includes(command!)) throw new InputError('command', `unknown command "${command}"\n${USAGE}`);
   const { endpoints, timeoutMs } = endpointsFrom(values);
   const client = new ControlClient(endpoints, timeoutMs);
@@ -136,6 +138,13 @@ async function run(client: ControlClient, command: string, rest: string[], value
         else out(`${new Date(e.atMs).toISOString()}  ${e.kind.padEnd(18)} ${e.text}`);
       });
       return 0;
+    }
+    case 'check': {
+      extra(0);
+      const r = (await client.check()) as unknown as DoctorView;
+      if (json) out(JSON.stringify(r, null, 2));
+      else out(renderCheck(r));
+      return r.ok ? 0 : 1;
     }
     case 'pause':
     case 'resume':

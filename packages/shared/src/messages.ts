@@ -61,6 +61,20 @@ export interface PhpFpmState {
   totalProcesses: number;
   maxChildrenReached: number;
   slowRequests: number;
+  /** the probed paths and whether each answered (absent from agents before 0.1.1) */
+  pingPath?: string;
+  statusPath?: string;
+  pingOk?: boolean;
+  statusOk?: boolean;
+}
+
+/** What the agent reads from the WHMCS install for `whmcs-hactl check`. */
+export interface WhmcsState {
+  configDigest: string;
+  configError: string;
+  sessionHandling: string;
+  templatesDir: string;
+  templatesExcluded: boolean;
 }
 
 export interface HttpState {
@@ -91,6 +105,7 @@ export interface Report {
   installPath: string;
   leaseEpoch: number;
   leaseExpiresAtMs: number;
+  whmcs?: WhmcsState | null;
 }
 
 export interface Hello {
@@ -266,6 +281,18 @@ export const phpFpmStateSchema = z.object({
   totalProcesses: u32,
   maxChildrenReached: u32,
   slowRequests: u64,
+  pingPath: text(4096).optional(),
+  statusPath: text(4096).optional(),
+  pingOk: z.boolean().optional(),
+  statusOk: z.boolean().optional(),
+});
+
+export const whmcsStateSchema = z.object({
+  configDigest: z.string().regex(/^([0-9a-f]{64})?$/, 'must be a sha256 hex digest'),
+  configError: text(4096),
+  sessionHandling: text(255),
+  templatesDir: text(4096),
+  templatesExcluded: z.boolean(),
 });
 
 export const httpStateSchema = z.object({ up: z.boolean(), status: u32, latencyMs: finite, error: text(4096) });
@@ -291,6 +318,7 @@ export const reportSchema = z.object({
   installPath: text(4096),
   leaseEpoch: u64,
   leaseExpiresAtMs: i64,
+  whmcs: whmcsStateSchema.nullish(),
 });
 
 export const helloSchema = z.object({ node: nodeName, agentVersion: text(64), highestEpoch: u64 });

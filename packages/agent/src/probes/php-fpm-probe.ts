@@ -41,6 +41,8 @@ export class PhpFpmProbe {
   async probe(): Promise<PhpFpmState> {
     const start = performance.now();
     const left = () => Math.max(1, this.opts.timeoutMs - (performance.now() - start));
+    // `whmcs-hactl check` tells "pool down" from "pm.status_path / ping.path not set" by these
+    const paths = { pingPath: this.opts.pingPath, statusPath: this.opts.statusPath };
     try {
       const ping = await fastcgiRequest(this.opts.target, getParams(this.opts.pingPath), left());
       if (ping.status !== 200) throw new Error(`ping ${this.opts.pingPath} answered ${ping.status}`);
@@ -48,11 +50,11 @@ export class PhpFpmProbe {
       const latencyMs = performance.now() - start;
       const status = await fastcgiRequest(this.opts.target, getParams(this.opts.statusPath, 'json'), left());
       if (status.status !== 200) {
-        return { up: true, latencyMs, error: `status ${this.opts.statusPath} answered ${status.status}`, ...EMPTY };
+        return { up: true, latencyMs, error: `status ${this.opts.statusPath} answered ${status.status}`, ...EMPTY, ...paths, pingOk: true, statusOk: false };
       }
-      return { up: true, latencyMs, error: '', ...parseFpmStatus(status.body) };
+      return { up: true, latencyMs, error: '', ...parseFpmStatus(status.body), ...paths, pingOk: true, statusOk: true };
     } catch (e) {
-      return { up: false, latencyMs: performance.now() - start, error: errorText(e), ...EMPTY };
+      return { up: false, latencyMs: performance.now() - start, error: errorText(e), ...EMPTY, ...paths, pingOk: false, statusOk: false };
     }
   }
 }

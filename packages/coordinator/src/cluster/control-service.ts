@@ -1,4 +1,5 @@
 import { grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
+import { runDoctor, type DoctorInput, type DoctorReport } from '../doctor/doctor.js';
 import { encodeEntry } from '../engine/cluster-state.js';
 import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
 import type { ClusterStatus } from './status.js';
@@ -27,6 +28,9 @@ export class ControlService {
       History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
         const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
         cb(null, { json: JSON.stringify(this.c.state.state.history.slice(-limit)) });
+      },
+      Check: (call: grpc.ServerUnaryCall<unknown, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
+        cb(null, { json: JSON.stringify({ ...this.check(), answeredBy: this.c.cfg.id }) });
       },
       Operate: (call: grpc.ServerUnaryCall<unknown, OperateReply>, cb: grpc.sendUnaryData<OperateReply>) => {
         this.operate(call.request, this.peerName(call))
@@ -77,6 +81,28 @@ export class ControlService {
         call.on('error', end);
       },
     };
+  }
+
+  /** The doctor's input: this coordinator's latest report of every node (agents report to every coordinator). */
+  doctorInput(now = Date.now()): DoctorInput {
+    const s = this.c.state.state;
+    const verify = this.c.cfg.lb?.verifyUrl;
+    return {
+      nodes: this.c.cfg.nodes.map((n) => {
+        const l = this.c.agents.latest(n.name);
+        return { name: n.name, report: l?.report ?? null, reportAgeMs: l ? now - l.receivedAt : null };
+      }),
+      voters: this.c.cfg.voters,
+      mode: s.initialized ? s.mode : this.c.engine.mode,
+      active: s.active,
+      maintenance: s.maintenance,
+      semiSync: this.c.cfg.cluster.semiSync,
+      lbAddresses: verify ? [new URL(verify).hostname] : [],
+    };
+  }
+
+  check(): DoctorReport {
+    return runDoctor(this.doctorInput());
   }
 
   private peerName(call: grpc.ServerUnaryCall<unknown, unknown>): string {
