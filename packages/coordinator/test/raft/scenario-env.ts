@@ -69,6 +69,15 @@ export class ScenarioEnv {
       case 'stabilize':
         out.push(...this.stabilize());
         break;
+      case 'run': {
+        // N rounds of: every live node ticks once, then stabilize; prints only role changes.
+        for (let i = 0; i < Number(args[0] ?? 1); i++) {
+          for (const id of this.live()) this.core(id).tick();
+          out.push(...this.roles());
+          out.push(...this.stabilize().filter((l) => l.includes(' became ')));
+        }
+        break;
+      }
       case 'partition': {
         const bar = args.indexOf('|');
         const left = new Set(args.slice(0, bar));

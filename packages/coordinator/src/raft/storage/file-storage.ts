@@ -32,6 +32,8 @@ export class FileStorage implements RaftStorage {
   private snapshot: Snapshot | null = null;
   lastLoad: LoadReport = { truncatedBytes: 0 };
   private synced = { term: 0, vote: '' };
+  /** The hard state last written, so a rewrite never loses term or vote. */
+  private hs: HardState = { term: 0, vote: '', commit: 0 };
 
   constructor(dir: string) {
     this.dir = dir;
@@ -62,13 +64,14 @@ export class FileStorage implements RaftStorage {
     this.lastLoad = { truncatedBytes: buf.length - goodBytes };
     const state = replay(records, this.snapshot);
     this.synced = { term: state.hardState.term, vote: state.hardState.vote };
+    this.hs = state.hardState;
     return state;
   }
 
   async save(hardState: HardState | null, entries: Entry[], snapshot: Snapshot | null): Promise<void> {
     if (snapshot) {
       const rest = entries.filter((e) => e.index > snapshot.index);
-      const hs = hardState ?? { term: snapshot.term, vote: '', commit: snapshot.index };
+      const hs = hardState ?? this.hs;
       await this.replaceAll(snapshot, hs, rest);
       return;
     }
@@ -76,6 +79,7 @@ export class FileStorage implements RaftStorage {
     if (entries.length > 0) parts.push(encodeRecord(entriesRecord(entries)));
     if (hardState) parts.push(encodeRecord(hardStateRecord(hardState)));
     if (parts.length === 0) return;
+    if (hardState) this.hs = hardState;
     const wal = this.handle();
     await wal.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     // A commit index alone need not be durable (it is re-learned from the
@@ -116,6 +120,7 @@ export class FileStorage implements RaftStorage {
     await writeFileDurably(this.dir, WAL_FILE, Buffer.concat(recs.map(encodeRecord)));
     this.wal = await open(join(this.dir, WAL_FILE), 'a+');
     this.synced = { term: hs.term, vote: hs.vote };
+    this.hs = hs;
   }
 
   private async readSnapshot(): Promise<Snapshot | null> {
