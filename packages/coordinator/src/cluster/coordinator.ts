@@ -1,6 +1,8 @@
 import { createLogger, grpc, SERVER_OPTIONS, serviceDefinition, type CoordinatorConfig, type Logger } from '@whmcs-ha/shared';
 import { AgentLinkServer } from '../agent-link/agent-link-server.js';
 import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
+import { HaproxyWriter } from '../lb/haproxy-writer.js';
+import type { LbWriter } from '../lb/lb-writer.js';
 import { NginxWriter } from '../lb/nginx-writer.js';
 import { RaftNode } from '../raft/driver/raft-node.js';
 import { ControlService } from './control-service.js';
@@ -85,20 +87,7 @@ export class Coordinator {
       Math.max(500, Math.floor(cfg.cluster.failureThresholdMs / 3)),
     );
     const lbNodes = cfg.nodes.map((n) => ({ name: n.name, upstream: n.upstream }));
-    this.lb = cfg.lb
-      ? new LbApplier(
-          new NginxWriter({
-            upstreamFile: cfg.lb.upstreamFile,
-            upstreamName: cfg.lb.upstreamName,
-            nginxBinary: cfg.lb.nginxBinary,
-            nginxConfig: cfg.lb.nginxConfig,
-            nginxArgs: cfg.lb.nginxArgs,
-            verifyUrl: cfg.lb.verifyUrl,
-          }),
-          lbNodes,
-          this.logger.child({ part: 'lb' }),
-        )
-      : null;
+    this.lb = cfg.lb ? new LbApplier(lbWriterFor(cfg.lb), lbNodes, this.logger.child({ part: 'lb' })) : null;
     this.executor = new Executor({
       consensus: this.consensus,
       agents: this.agents,
@@ -188,6 +177,27 @@ export class Coordinator {
       }, 2000).unref();
     });
   }
+}
+
+/** One backend per file behind LbWriter; the config's `lb.kind` picks it. */
+function lbWriterFor(lb: NonNullable<CoordinatorConfig['lb']>): LbWriter {
+  if (lb.kind === 'haproxy') {
+    return new HaproxyWriter({
+      socket: lb.haproxySocket!,
+      backend: lb.haproxyBackend!,
+      configFile: lb.haproxyConfig,
+      haproxyBinary: lb.haproxyBinary,
+      verifyUrl: lb.verifyUrl,
+    });
+  }
+  return new NginxWriter({
+    upstreamFile: lb.upstreamFile!,
+    upstreamName: lb.upstreamName,
+    nginxBinary: lb.nginxBinary,
+    nginxConfig: lb.nginxConfig,
+    nginxArgs: lb.nginxArgs,
+    verifyUrl: lb.verifyUrl,
+  });
 }
 
 export type { ClusterStatus };

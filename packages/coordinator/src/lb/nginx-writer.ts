@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, openSync, closeSync, fsyncSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { LbApplyError, type LbApplyRequest, type LbApplyResult, type LbWriter } from './lb-writer.js';
-import { httpCheck } from './http-check.js';
+import { writeDurably } from './durable-write.js';
 import { runProgram } from './run-program.js';
+import { verifyThroughLb } from './lb-verify.js';
 
 export interface NginxWriterOptions {
   upstreamFile: string;
@@ -33,24 +34,6 @@ export function renderUpstream(name: string, req: LbApplyRequest): string {
   }
   lines.push('}', '');
   return lines.join('\n');
-}
-
-function writeDurably(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text, { mode: 0o644 });
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  const dfd = openSync(dirname(file), 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -119,47 +102,13 @@ export class NginxWriter implements LbWriter {
     if (reload.code !== 0) await restore('reload', reload.stderr.trim());
     let verifiedBy: string | null = null;
     if (this.o.verifyUrl) {
-      const v = await this.verify(req.targets);
+      const v = await verifyThroughLb(this.o.verifyUrl, this.o.verifyHeader ?? 'x-whmcs-ha-node', req.targets, this.o.verifyTimeoutMs ?? 5000);
       if (!v.ok) await restore('verify', v.why);
       verifiedBy = v.node;
     }
     return { changed: true, durationMs: performance.now() - started, verifiedBy };
   }
 
-  /**
-   * After a reload old workers drain while new ones start: poll on fresh
-   * connections until the LB answers as intended several times in a row.
-   */
-  private async verify(targets: string[]): Promise<{ ok: boolean; node: string | null; why: string }> {
-    const header = this.o.verifyHeader ?? 'x-whmcs-ha-node';
-    const deadline = Date.now() + (this.o.verifyTimeoutMs ?? 5000);
-    const needed = 3;
-    let streak = 0;
-    let last = 'no answer';
-    while (Date.now() < deadline) {
-      try {
-        const res = await httpCheck(this.o.verifyUrl!, 1000);
-        const raw = res.headers[header];
-        const node = Array.isArray(raw) ? (raw[0] ?? null) : (raw ?? null);
-        const good = targets.length === 0 ? res.status >= 500 && !node : node !== null && targets.includes(node);
-        if (good) {
-          streak += 1;
-          if (streak >= needed) return { ok: true, node, why: '' };
-          continue;
-        }
-        streak = 0;
-        last =
-          targets.length === 0
-            ? `expected no backend, got ${res.status} from ${node ?? 'unknown'}`
-            : `got ${res.status} from ${node ?? `a response without the ${header} header`}, expected ${targets.join(' or ')}`;
-      } catch (e) {
-        streak = 0;
-        last = (e as Error).message;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return { ok: false, node: null, why: `verification through ${this.o.verifyUrl} failed: ${last}` };
-  }
 }
 
 /** Two renders differ only in their comment lines when the servers are the same: no reload then. */

@@ -19,7 +19,8 @@ const nodeSchema = z
 const lbSchema = z
   .object({
     kind: z.enum(['nginx', 'haproxy']).default('nginx'),
-    upstreamFile: z.string(),
+    /** the upstream file nginx includes and the coordinator owns (nginx only) */
+    upstreamFile: z.string().optional(),
     upstreamName: z.string().default('whmcs_backend'),
     nginxBinary: z.string().default('/usr/sbin/nginx'),
     nginxConfig: z.string().default('/etc/nginx/nginx.conf'),
@@ -28,6 +29,8 @@ const lbSchema = z
     verifyUrl: z.string().url().optional(),
     haproxySocket: z.string().optional(),
     haproxyBackend: z.string().optional(),
+    haproxyConfig: z.string().default('/etc/haproxy/haproxy.cfg'),
+    haproxyBinary: z.string().default('/usr/sbin/haproxy'),
   })
   .strict();
 
@@ -124,6 +127,9 @@ export function compileCoordinatorConfig(cfg: CoordinatorConfigParsed, source: s
   }
   if (cfg.raft.heartbeatTicks >= cfg.raft.electionTicks) {
     throw new InputError('raft.heartbeatTicks', 'must be smaller than raft.electionTicks', source);
+  }
+  if (cfg.lb?.kind === 'nginx' && !cfg.lb.upstreamFile) {
+    throw new InputError('lb.upstreamFile', 'nginx needs the path of the upstream file it includes', source);
   }
   if (cfg.lb?.kind === 'haproxy' && (!cfg.lb.haproxySocket || !cfg.lb.haproxyBackend)) {
     throw new InputError('lb.haproxySocket', 'haproxy needs lb.haproxySocket and lb.haproxyBackend', source);
