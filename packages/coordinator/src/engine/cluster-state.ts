@@ -264,6 +264,9 @@ export function applyEntry(prev: ClusterState, e: Entry, ctx: ApplyContext): Clu
       record(s, e.at, 'sync-done', e.ok ? `file sync of ${e.target} done` : `file sync of ${e.target} failed: ${e.error}`);
       return s;
     }
+    default:
+      // an entry type this version does not know (written by a newer leader): leave the state as it is
+      return prev;
   }
 }
 
