@@ -137,7 +137,13 @@ export async function agentBench(): Promise<Record<string, string>> {
       if (ready && r.mysql?.up && r.phpFpm?.up) reports.push({ mysql: r.mysql.latencyMs, fpm: r.phpFpm.latencyMs });
     });
     const main = fileURLToPath(new URL('../packages/agent/dist/main.js', import.meta.url));
-    const agent = startProcess(process.execPath, [main, '--config', cfg], join(dir, 'agent.log'), { ...process.env, WHA_LOG_LEVEL: 'warn' });
+    // started the way the installed binary starts: through its shebang line (env -S, flags and malloc settings)
+    const shebang = readFileSync(main, 'utf8').split('\n', 1)[0]!;
+    const viaEnv = shebang.startsWith('#!/usr/bin/env -S ') ? shebang.slice('#!/usr/bin/env -S '.length) : undefined;
+    out['agent started as'] = viaEnv ? `env -S "${viaEnv}" main.js` : 'node main.js';
+    const agent = viaEnv
+      ? startProcess('/usr/bin/env', ['-S', viaEnv, main, '--config', cfg], join(dir, 'agent.log'), { ...process.env, WHA_LOG_LEVEL: 'warn' })
+      : startProcess(process.execPath, [main, '--config', cfg], join(dir, 'agent.log'), { ...process.env, WHA_LOG_LEVEL: 'warn' });
     stops.push(() => agent.stop());
     const t0 = performance.now();
     while (!ready) {

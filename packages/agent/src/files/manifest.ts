@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, opendir, readlink } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { join } from 'node:path';
 import type { FilesState } from '@whmcs-ha/shared';
 import { collectGarbage } from '../memory.js';
+import { DirectoryWatcher } from './directory-watcher.js';
 import { ExcludeMatcher } from './exclude-matcher.js';
 import { hashFilesInWorkers } from './hash-pool.js';
 
@@ -49,8 +49,9 @@ export function watchLimitMessage(e: unknown): string | undefined {
 /**
  * The manifest of the WHMCS tree: path, size, mode and sha256 of every file,
  * and a root digest over the sorted list. A full scan streams every file
- * through sha256 (bounded memory, a few files at once); after that chokidar
- * events mark paths dirty and a debounced pass re-reads just those paths.
+ * through sha256 (on worker threads, bounded memory); after that inotify
+ * events (one watch per directory, see directory-watcher.ts) mark paths
+ * dirty and a debounced pass re-reads just those paths.
  * Paths are re-examined from the disk, not from the event kind, which makes
  * editor atomic saves (write temp, rename over) and directory renames come
  * out right whatever order the events arrive in.
@@ -66,7 +67,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
   private scannedAtMs = 0;
   private ready = false;
   private error = '';
-  private watcher: FSWatcher | undefined;
+  private watcher: DirectoryWatcher | undefined;
   private dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private firstDirtyAt = 0;
@@ -110,35 +111,9 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     return this.state();
   }
 
-  /** Starts watching, then scans; events seen during the scan are applied after it. */
+  /** Scans and watches: every directory the walk visits gets a watch; events seen during the scan are applied after it. */
   async start(): Promise<void> {
-    // chokidar watches directories only: a watch per file (its default) costs
-    // ~7 KB of RSS and one inotify watch each, 150 MB for a 20,000-file tree.
-    // A directory's inotify watch reports changes to every entry in it, which
-    // arrive as 'raw' events naming the entry; the path is then re-read.
-    this.watcher = watch(this.root, {
-      ignoreInitial: true,
-      followSymlinks: false,
-      persistent: true,
-      atomic: false,
-      ignored: (p: string, stats?: Stats) => {
-        const rel = this.rel(p);
-        if (rel === undefined || rel === '') return false;
-        if (!stats) return this.matcher.excludesPath(rel, false) && this.matcher.excludesPath(rel, true);
-        if (!stats.isDirectory()) return true;
-        return this.matcher.excludesPath(rel, true);
-      },
-    });
-    this.watcher.on('raw', (_event, entry: string | null, details: unknown) => {
-      const dir = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (!dir) return;
-      this.markDirty(entry ? join(dir, entry) : dir);
-    });
-    const mark = (p: string) => this.markDirty(p);
-    this.watcher.on('addDir', mark).on('unlinkDir', mark);
-    this.watcher.on('error', (e) => this.onWatchError(e));
-    await new Promise<void>((resolve) => this.watcher!.once('ready', resolve));
-    collectGarbage(); // chokidar's own walk of the tree
+    this.watcher = new DirectoryWatcher(this.root, (rel) => this.markDirtyRel(rel), (e) => this.onWatchError(e));
     await this.scan();
     this.emit('change', this.state());
     if (this.dirty.size) this.scheduleFlush();
@@ -148,7 +123,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     this.closed = true;
     clearTimeout(this.flushTimer);
     clearInterval(this.rescanTimer);
-    await this.watcher?.close();
+    this.watcher?.close();
     await this.flushing;
   }
 
@@ -184,15 +159,8 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     this.emit('change', this.state());
   }
 
-  private rel(abs: string): string | undefined {
-    const r = relative(this.root, abs);
-    if (r.startsWith('..')) return undefined;
-    return sep === '/' ? r : r.split(sep).join('/');
-  }
-
-  private markDirty(abs: string): void {
-    const rel = this.rel(abs);
-    if (rel === undefined || this.closed) return;
+  private markDirtyRel(rel: string): void {
+    if (this.closed) return;
     if (!this.dirty.size) this.firstDirtyAt = Date.now();
     this.dirty.add(rel);
     this.scheduleFlush();
@@ -244,6 +212,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     }
     if (!st || this.matcher.excludesPath(rel, st.isDirectory())) {
       this.removeUnder(rel);
+      this.watcher?.unwatchUnder(rel);
       return;
     }
     if (st.isDirectory()) {
@@ -254,6 +223,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
       return;
     }
     this.removeUnder(rel);
+    this.watcher?.unwatchUnder(rel); // was a directory, now a file
     const e = await this.entryFor(rel, st);
     if (e) this.entries.set(rel, e);
   }
@@ -275,6 +245,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     const dirs = [rel];
     while (dirs.length) {
       const d = dirs.pop()!;
+      this.watcher?.watchDir(d);
       let handle;
       try {
         handle = await opendir(d ? join(this.root, d) : this.root, { bufferSize: 256 });

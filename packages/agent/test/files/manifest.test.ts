@@ -69,7 +69,7 @@ describe('Manifest full scan', () => {
   });
 });
 
-describe('Manifest incremental updates (chokidar)', () => {
+describe("Manifest incremental updates (inotify, one watch per directory)", () => {
   let m: Manifest | undefined;
   afterEach(async () => {
     await m?.close();
