@@ -91,7 +91,7 @@ backend whmcs
 `,
   );
   await startHaproxy();
-  writer = new HaproxyWriter({ socket: sock, backend: 'whmcs', configFile: cfgFile, verifyUrl: `http://127.0.0.1:${lbPort}/`, verifyTimeoutMs: 3000 });
+  writer = new HaproxyWriter({ socket: sock, backend: 'whmcs', configFile: cfgFile, verifyUrl: `http://127.0.0.1:${lbPort}/`, verifyTimeoutMs: 15_000 });
 });
 
 afterAll(async () => {

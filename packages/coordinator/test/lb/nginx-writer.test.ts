@@ -58,7 +58,8 @@ http {
     nginxConfig: conf,
     nginxArgs,
     verifyUrl: `http://127.0.0.1:${lbPort}/`,
-    verifyTimeoutMs: 3000,
+    // generous: old workers can take a while to drain on a loaded machine
+    verifyTimeoutMs: 15_000,
   });
 });
 
@@ -111,7 +112,16 @@ describe('NginxWriter against a real nginx', () => {
     const before = readFileSync(upstreamFile, 'utf8');
     // web002's address mistakenly points at web001's server: the LB answers as web001.
     const wrong = [nodes()[0]!, { name: 'web002', upstream: `127.0.0.1:${web1}` }];
-    const err = await writer.apply({ nodes: wrong, targets: ['web002'], epoch: 7, reason: 'wrong' }).catch((e: unknown) => e);
+    const impatient = new NginxWriter({
+      upstreamFile,
+      upstreamName: 'whmcs_backend',
+      nginxBinary: '/usr/sbin/nginx',
+      nginxConfig: conf,
+      nginxArgs,
+      verifyUrl: `http://127.0.0.1:${lbPort}/`,
+      verifyTimeoutMs: 2000,
+    });
+    const err = await impatient.apply({ nodes: wrong, targets: ['web002'], epoch: 7, reason: 'wrong' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LbApplyError);
     expect((err as LbApplyError).stage).toBe('verify');
     expect((err as LbApplyError).restored).toBe(true);
