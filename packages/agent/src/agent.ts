@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { isAbsolute, join, relative } from 'node:path';
 import {
   grpc,
   type AgentConfig,
@@ -19,6 +20,7 @@ import { FencingStore } from './commands/fencing-store.js';
 import { MysqlCommands } from './commands/mysql-commands.js';
 import { Manifest } from './files/manifest.js';
 import { LeaseStore } from './lease-store.js';
+import { AgentMetrics } from './metrics.js';
 import { CoordinatorLink } from './link/coordinator-link.js';
 import type { MysqlTarget } from './mysql-connection.js';
 import { HttpProbe } from './probes/http-probe.js';
@@ -79,6 +81,10 @@ export class Agent {
   private running = false;
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
+  readonly metrics: AgentMetrics;
+  private metricsServer: Server | undefined;
+  /** the last report built, what /metrics shows */
+  private last: Report | undefined;
 
   constructor(
     readonly cfg: AgentConfig,
@@ -94,6 +100,7 @@ export class Agent {
       user: cfg.mysql.user,
       password: readSecret(cfg.mysql.password, 'mysql.password', cfg.source),
     };
+    this.metrics = new AgentMetrics(cfg.node, () => this.last ?? this.buildReport());
     this.mysqlProbe = new MysqlProbe(target, cfg.mysql.timeoutMs);
     this.mysqlCommands = new MysqlCommands(target, cfg.mysql.timeoutMs);
     const fpm = cfg.phpFpm;
@@ -101,7 +108,7 @@ export class Agent {
     this.fpmProbe = new PhpFpmProbe({ target: fpmTarget, pingPath: fpm.pingPath, statusPath: fpm.statusPath, timeoutMs: fpm.timeoutMs });
     this.httpProbe = cfg.http ? new HttpProbe(cfg.http.url, cfg.http.timeoutMs) : undefined;
     this.whmcsProbe = new WhmcsProbe(cfg.files.root, cfg.effectiveExcludes);
-    this.manifest = new Manifest({ root: cfg.files.root, excludes: cfg.effectiveExcludes, debounceMs: cfg.files.debounceMs });
+    this.manifest = new Manifest({ root: cfg.files.root, excludes: manifestExcludes(cfg), debounceMs: cfg.files.debounceMs });
     this.manifest.on('change', (s) => {
       this.files = s;
       this.maybeReportNow();
@@ -129,13 +136,14 @@ export class Agent {
       link.on('lease', (lease, from) => this.onLease(lease, from));
       // a fresh stream gets the current state at once rather than up to one interval later
       link.on('connected', (up) => {
-        if (up) link.sendReport(this.buildReport());
+        if (up && link.sendReport(this.buildReport())) this.metrics.reportsSent.inc({ coordinator: link.id });
       });
       return link;
     });
   }
 
   async start(): Promise<void> {
+    if (this.cfg.metrics) this.metricsServer = await this.metrics.serve(this.cfg.metrics.address);
     this.running = true;
     for (const l of this.links) l.start();
     this.loops.push(
@@ -168,6 +176,7 @@ export class Agent {
     for (const l of this.links) l.close();
     await Promise.all(this.loops);
     await this.manifest.close();
+    this.metricsServer?.close();
     this.mysqlProbe.close();
     this.mysqlCommands.close();
   }
@@ -195,8 +204,9 @@ export class Agent {
   private sendReport(): void {
     const r = this.buildReport();
     this.lastKey = healthKey(r);
+    this.last = r;
     this.stats.reportsBuilt++;
-    for (const l of this.links) l.sendReport(r);
+    for (const l of this.links) if (l.sendReport(r)) this.metrics.reportsSent.inc({ coordinator: l.id });
   }
 
   private maybeReportNow(): void {
@@ -245,6 +255,7 @@ export class Agent {
   private async onCommand(cmd: Command, from: CoordinatorLink): Promise<void> {
     const result = await this.runner.handle(cmd, from.leadership);
     from.sendResult(result);
+    this.metrics.commands.inc({ kind: cmd.kind ?? '', outcome: result.ok ? 'ok' : result.error.startsWith('refused:') ? 'refused' : 'error' });
     this.maybeReportNow();
   }
 
@@ -261,7 +272,7 @@ export class Agent {
   }
 
   private async syncFiles(sourceUrl: string, expectedDigest: string, id: string): Promise<Record<string, unknown>> {
-    const backupDir = this.cfg.files.backupDir ?? join(this.cfg.dataDir, 'file-backups');
+    const backupDir = backupDirOf(this.cfg);
     const out = await syncFilesFrom(sourceUrl, id, {
       root: this.cfg.files.root,
       excludes: this.cfg.effectiveExcludes,
@@ -280,4 +291,14 @@ export class Agent {
 function hostPortTarget(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
   return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
+}
+
+function backupDirOf(cfg: AgentConfig): string {
+  return cfg.files.backupDir ?? join(cfg.dataDir, 'file-backups');
+}
+
+/** The configured excludes, plus the backup dir when it sits inside the tree (its copies are not part of the site). */
+export function manifestExcludes(cfg: AgentConfig): string[] {
+  const rel = relative(cfg.files.root, backupDirOf(cfg));
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? [...cfg.effectiveExcludes, `/${rel}/`] : cfg.effectiveExcludes;
 }

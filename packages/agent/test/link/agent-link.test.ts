@@ -166,6 +166,30 @@ describe('report stream against a real AgentLinkServer', () => {
   });
 });
 
+describe('Prometheus /metrics', () => {
+  it('serves the agent gauges and counters labelled with the node', async () => {
+    const s = await startLinkServer('c1');
+    cleanup.push(() => s.stop());
+    const got = record(s);
+    const port = await freePort();
+    await startAgent([s.address], { reportIntervalMs: 250, metricsAddress: `127.0.0.1:${port}` });
+    await waitFor('reports', async () => got.filter((g) => g.r.mysql?.up && g.r.files?.ready).length >= 2);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*node="web001"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('whmcs_ha_mysql_up')).toBe(1);
+    expect(value('whmcs_ha_mysql_read_only')).toBe(1);
+    expect(value('whmcs_ha_phpfpm_up')).toBe(1);
+    expect(value('whmcs_ha_files_total')).toBe(50);
+    expect(value('whmcs_ha_reports_sent_total')).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^whmcs_ha_reports_sent_total\{coordinator="c1",node="web001"\} \d+$/m);
+    // not a replica: no lag series at all
+    expect(text).not.toMatch(/^whmcs_ha_mysql_replication_lag_seconds\{/m);
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+});
+
 describe('Backoff', () => {
   it('grows to the cap with jitter in [d/2, d] and resets', () => {
     let x = 0;

@@ -16,6 +16,7 @@ export function agentConfig(opts: {
   mysqlTimeoutMs?: number;
   backupDir?: string;
   exclude?: string[];
+  metricsAddress?: string;
 }): AgentConfig {
   process.env[PASSWORD_ENV] = PROBE_PASSWORD;
   const input: AgentConfigInput = {
@@ -25,6 +26,7 @@ export function agentConfig(opts: {
     reportIntervalMs: opts.reportIntervalMs ?? 250,
     mysql: { host: '127.0.0.1', port: opts.db.port, user: PROBE_USER, password: { env: PASSWORD_ENV }, timeoutMs: opts.mysqlTimeoutMs ?? 500 },
     phpFpm: { socket: opts.fpmSocket, pingPath: '/fpm-ping', statusPath: '/fpm-status', timeoutMs: 500 },
+    ...(opts.metricsAddress ? { metrics: { address: opts.metricsAddress } } : {}),
     files: { root: opts.root, exclude: opts.exclude ?? [], debounceMs: 50, ...(opts.backupDir ? { backupDir: opts.backupDir } : {}) },
   };
   return compileAgentConfig(agentConfigSchema.parse(input), 'test');

@@ -45,6 +45,8 @@ export const agentConfigSchema = z
       })
       .strict(),
     cron: z.object({ lockFile: z.string().optional() }).strict().default({}),
+    /** Prometheus /metrics on a local address; off when absent */
+    metrics: z.object({ address: hostPort }).strict().optional(),
     tls: tlsSchema.optional(),
   })
   .strict();
