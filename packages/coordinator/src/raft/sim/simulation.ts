@@ -50,6 +50,9 @@ class SimNode {
   stalledUntil = 0;
   stalledTicks = 0;
   downUntil = 0;
+  /** Clock rate relative to real time (drift), and the fraction of a tick owed. */
+  rate = 1;
+  owed = 0;
   constructor(readonly id: string) {}
 
   up(): boolean {
@@ -104,6 +107,8 @@ export class Simulation {
     // Mostly LAN-like delays; some seeds get delays past an election timeout,
     // so stale messages from old terms keep arriving.
     this.maxDelay = this.rng.chance(0.2) ? this.rng.int(4, 15) : this.rng.int(0, 3);
+    // Half the seeds run every node's clock up to 5 % fast or slow.
+    if (this.rng.chance(0.5)) for (const n of this.nodes) n.rate = 1 + (this.rng.next() * 2 - 1) * 0.05;
   }
 
   private log(f: () => string): void {
@@ -278,8 +283,10 @@ export class Simulation {
         continue;
       }
       // A stall ends in a burst: the driver catches up on missed ticks at once.
-      const ticks = 1 + n.stalledTicks;
+      n.owed += (1 + n.stalledTicks) * n.rate;
       n.stalledTicks = 0;
+      const ticks = Math.floor(n.owed);
+      n.owed -= ticks;
       const before = n.core.role;
       for (let i = 0; i < ticks; i++) n.core.tick();
       if (n.core.role !== before) this.roleChanged(n, before);
