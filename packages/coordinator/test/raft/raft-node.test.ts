@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoopbackCluster } from '../../src/raft/driver/loopback-cluster.js';
 import { NotLeaderError } from '../../src/raft/driver/raft-errors.js';
+import { RaftNode } from '../../src/raft/driver/raft-node.js';
+import { pino } from 'pino';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -75,5 +77,31 @@ describe('RaftNode on loopback', () => {
     await c.node(target).propose(enc('after'));
     await c.waitFor('applied everywhere', () => c.members.every((m) => m.sm.values.join() === 'before,after'));
     await expect(c.node(leader).transferLeadership('nobody')).rejects.toThrow(/to: "nobody" is not another voter/);
+  });
+
+  it('runs a single-voter cluster (quorum of one)', async () => {
+    cluster = new LoopbackCluster({ size: 1, tickMs: 20, electionTicks: 5, heartbeatTicks: 1 });
+    await cluster.start();
+    const c = cluster;
+    const leader = await c.waitForLeader();
+    expect(await c.node(leader).propose(enc('solo'))).toMatchObject({ index: 2 });
+    expect(c.member(leader).sm.values).toEqual(['solo']);
+  });
+
+  it('names the bad option in its error', () => {
+    const base = {
+      id: 'a',
+      peers: [{ id: 'b', address: '127.0.0.1:7000' }],
+      dataDir: '/tmp/x',
+      tickMs: 100,
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      snapshotEvery: 100,
+      stateMachine: { apply() {}, snapshot: () => new Uint8Array(), restore() {} },
+      logger: pino({ level: 'silent' }),
+    };
+    expect(() => new RaftNode({ ...base, heartbeatTicks: 10 })).toThrow(/heartbeatTicks: must be less than electionTicks/);
+    expect(() => new RaftNode({ ...base, tickMs: 0 })).toThrow(/tickMs: must be a positive integer/);
+    expect(() => new RaftNode({ ...base, peers: [{ id: 'b', address: 'nowhere' }] })).toThrow(/peers\.b\.address: must be host:port/);
   });
 });
