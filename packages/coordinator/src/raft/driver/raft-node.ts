@@ -323,7 +323,8 @@ export class RaftNode extends EventEmitter {
     }
     const res = core.propose(input.data);
     if (!res) {
-      input.reject(new NotLeaderError(core.role === 'leader' ? this.id : core.lead || null));
+      // While handing over, point the caller at the node taking over.
+      input.reject(new NotLeaderError(core.role === 'leader' ? core.transferee() || this.id : core.lead || null));
       return;
     }
     const timer = setTimeout(() => {

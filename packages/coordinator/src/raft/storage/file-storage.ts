@@ -168,6 +168,9 @@ export function replay(records: WalRecord[], snapshot: Snapshot | null): Persist
   } else if (baseIndex !== 0) {
     throw new Error('raft storage: WAL starts at a snapshot that is missing');
   }
+  // The commit index is a hint, not a promise: never beyond what we hold.
+  const last = (snapshot?.index ?? baseIndex) + entries.length;
+  if (hs.commit > last) hs = { ...hs, commit: last };
   return { hardState: hs, snapshot, entries };
 }
 
