@@ -147,7 +147,15 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
     }
     const ranked = rankCandidates(snap.nodes, activeName, state, cfg, now, 'failover');
     const best = ranked[0];
-    if (best?.eligible) {
+    const loss = best?.eligible ? acknowledgedLoss(tracker, byName(snap, best.name)) : null;
+    if (loss) {
+      out.push({
+        kind: 'none',
+        reason:
+          `${activeName} has failed (${problem}) but ${best!.name} lacks ${loss.count} transaction(s) ${activeName} committed while semi-sync had fallen back to async (${loss.text}): ` +
+          'a failover would lose acknowledged writes (whmcs-hactl failover --force overrides)',
+      });
+    } else if (best?.eligible) {
       out.push({ kind: 'failover', from: activeName, to: best.name, reason: `${activeName} failed: ${problem}, confirmed by other evidence` });
     } else {
       out.push({ kind: 'none', reason: `${activeName} has failed (${problem}) but no node can take over (${explainNoCandidate(ranked)})` });
@@ -185,6 +193,25 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
     out.push({ kind: 'none', reason: `${activeName} is active and healthy at epoch ${state.epoch}${lag ? `; ${lag}` : ''}` });
   }
   return out;
+}
+
+/**
+ * DESIGN §4.5 holds only while semi-sync is on: once the active's semi-sync has timed out and fallen
+ * back to async (its peer cut off, say), it acknowledges writes no replica has. If its last report
+ * with MySQL up says so, and the candidate has neither executed nor retrieved every GTID it reported
+ * then, a failover would lose acknowledged writes: the engine does not do that on its own.
+ */
+function acknowledgedLoss(tracker: NodeTracker | undefined, candidate: NodeObservation | undefined): { count: number; text: string } | null {
+  const last = tracker?.lastUp;
+  const m = candidate?.report?.mysql;
+  if (!last?.semiSyncOff || !m) return null;
+  try {
+    const have = parseGtidSet([m.gtidExecuted, m.gtidRetrieved].filter(Boolean).join(','));
+    const lacks = gtidSubtract(parseGtidSet(last.gtidExecuted, have.flavour), have);
+    return lacks.count > 0 ? lacks : null;
+  } catch {
+    return null;
+  }
 }
 
 function passiveSummary(n: NodeObservation, snap: EngineSnapshot, cfg: EngineConfig, now: number): string {

@@ -19,6 +19,11 @@ export interface NodeTracker {
   healthyStreak: number;
   lastSeq: number;
   driftSince: number | null;
+  /**
+   * From the node's last report with MySQL up: its executed GTIDs, and whether semi-sync had fallen
+   * back to async then (enabled but off), in which case it may have acknowledged writes no replica has.
+   */
+  lastUp?: { gtidExecuted: string; semiSyncOff: boolean } | null;
 }
 
 export interface EngineConfig {
@@ -82,12 +87,18 @@ export function track(
     const fresh = seq !== p.lastSeq;
     const digest = o.report?.files?.ready ? o.report.files.rootDigest : null;
     const drifted = sourceDigest !== null && digest !== null && digest !== sourceDigest;
+    const m = o.report?.mysql;
+    const lastUp =
+      fresh && m?.up
+        ? { gtidExecuted: m.gtidExecuted, semiSyncOff: Boolean(m.semiSync?.primaryEnabled && !m.semiSync.primaryStatus) }
+        : (p.lastUp ?? null);
     out[o.name] = {
       agentBadSince: agentBad ? (p.agentBadSince ?? now) : null,
       unhealthySince: bad ? (p.unhealthySince ?? now) : null,
       healthyStreak: bad ? 0 : fresh ? p.healthyStreak + 1 : p.healthyStreak,
       lastSeq: seq,
       driftSince: drifted ? (p.driftSince ?? now) : null,
+      lastUp,
     };
   }
   return out;
