@@ -121,6 +121,7 @@ export async function agentBench(): Promise<Record<string, string>> {
       cfg,
       [
         'node: web001',
+        'insecure: true',
         `dataDir: ${join(dir, 'data')}`,
         `coordinators: [{ id: bench, address: "${link.address}" }]`,
         'reportIntervalMs: 1000',

@@ -136,7 +136,7 @@ export class Agent {
       link.on('lease', (lease, from) => this.onLease(lease, from));
       // a fresh stream gets the current state at once rather than up to one interval later
       link.on('connected', (up) => {
-        if (up && link.sendReport(this.buildReport())) this.metrics.reportsSent.inc({ coordinator: link.id });
+        if (up && link.sendReport(this.buildReport())) this.metrics.reportsSent.inc({ node: cfg.node, coordinator: link.id });
       });
       return link;
     });
@@ -206,7 +206,7 @@ export class Agent {
     this.lastKey = healthKey(r);
     this.last = r;
     this.stats.reportsBuilt++;
-    for (const l of this.links) if (l.sendReport(r)) this.metrics.reportsSent.inc({ coordinator: l.id });
+    for (const l of this.links) if (l.sendReport(r)) this.metrics.reportsSent.inc({ node: this.cfg.node, coordinator: l.id });
   }
 
   private maybeReportNow(): void {
@@ -255,7 +255,7 @@ export class Agent {
   private async onCommand(cmd: Command, from: CoordinatorLink): Promise<void> {
     const result = await this.runner.handle(cmd, from.leadership);
     from.sendResult(result);
-    this.metrics.commands.inc({ kind: cmd.kind ?? '', outcome: result.ok ? 'ok' : result.error.startsWith('refused:') ? 'refused' : 'error' });
+    this.metrics.commands.inc({ node: this.cfg.node, kind: cmd.kind ?? '', outcome: result.ok ? 'ok' : result.error.startsWith('refused:') ? 'refused' : 'error' });
     this.maybeReportNow();
   }
 

@@ -15,16 +15,17 @@ export class AgentMetrics {
     private readonly node: string,
     latest: () => Report,
   ) {
-    this.registry.setDefaultLabels({ node });
+    // unknown values are left out of the scrape (a labelled gauge with no value prints nothing), not faked as 0
     const g = (name: string, help: string, value: (r: Report) => number | undefined) =>
       new Gauge({
         name,
         help,
+        labelNames: ['node'],
         registers: [this.registry],
         collect() {
+          this.reset();
           const v = value(latest());
-          if (v === undefined) this.reset();
-          else this.set(v);
+          if (v !== undefined) this.set({ node }, v);
         },
       });
     const b = (x: boolean | undefined) => (x === undefined ? undefined : x ? 1 : 0);
@@ -79,3 +80,4 @@ export class AgentMetrics {
     });
   }
 }
+

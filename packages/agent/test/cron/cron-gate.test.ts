@@ -34,7 +34,7 @@ function writeConfig(name: string, dataDir: string, extra = ''): string {
   const f = join(dir, `${name}.yaml`);
   writeFileSync(
     f,
-    `node: web001\ndataDir: ${dataDir}\ncoordinators:\n  - { id: c1, address: "127.0.0.1:1" }\nphpFpm: { socket: /nonexistent.sock }\nfiles: { root: ${root} }\n${extra}`,
+    `node: web001\ninsecure: true\ndataDir: ${dataDir}\ncoordinators:\n  - { id: c1, address: "127.0.0.1:1" }\nphpFpm: { socket: /nonexistent.sock }\nfiles: { root: ${root} }\n${extra}`,
   );
   return f;
 }

@@ -183,7 +183,7 @@ describe('Prometheus /metrics', () => {
     expect(value('whmcs_ha_phpfpm_up')).toBe(1);
     expect(value('whmcs_ha_files_total')).toBe(50);
     expect(value('whmcs_ha_reports_sent_total')).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/^whmcs_ha_reports_sent_total\{coordinator="c1",node="web001"\} \d+$/m);
+    expect(text).toMatch(/^whmcs_ha_reports_sent_total\{node="web001",coordinator="c1"\} \d+$/m);
     // not a replica: no lag series at all
     expect(text).not.toMatch(/^whmcs_ha_mysql_replication_lag_seconds\{/m);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);

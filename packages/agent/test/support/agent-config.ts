@@ -19,15 +19,17 @@ export function agentConfig(opts: {
   metricsAddress?: string;
 }): AgentConfig {
   process.env[PASSWORD_ENV] = PROBE_PASSWORD;
-  const input: AgentConfigInput = {
+  const input = {
     node: opts.node ?? 'web001',
     dataDir: opts.dataDir,
     coordinators: opts.coordinators.map((address, i) => ({ id: `c${i + 1}`, address })),
     reportIntervalMs: opts.reportIntervalMs ?? 250,
+    // plain gRPC on loopback: these tests are about the agent, mTLS is tested with the coordinator
+    insecure: true,
     mysql: { host: '127.0.0.1', port: opts.db.port, user: PROBE_USER, password: { env: PASSWORD_ENV }, timeoutMs: opts.mysqlTimeoutMs ?? 500 },
     phpFpm: { socket: opts.fpmSocket, pingPath: '/fpm-ping', statusPath: '/fpm-status', timeoutMs: 500 },
     ...(opts.metricsAddress ? { metrics: { address: opts.metricsAddress } } : {}),
     files: { root: opts.root, exclude: opts.exclude ?? [], debounceMs: 50, ...(opts.backupDir ? { backupDir: opts.backupDir } : {}) },
   };
-  return compileAgentConfig(agentConfigSchema.parse(input), 'test');
+  return compileAgentConfig(agentConfigSchema.parse(input as AgentConfigInput), 'test');
 }
