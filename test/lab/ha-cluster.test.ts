@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hactl, restartDaemon, runBin, status, Writer, type StatusJson } from './cluster-client.js';
@@ -145,6 +145,52 @@ describe('whmcs-ha in the lab', () => {
     rmSync(`${marker}-web001`, { force: true });
   });
 
+  it('keeps the LB on its old config when nginx -t refuses the new one, says why, and applies once fixed', async () => {
+    const { layout, state } = testLab();
+    const lbConf = join(layout.dir, 'hosts', 'lb1', 'nginx', 'nginx.conf');
+    const good = readFileSync(lbConf, 'utf8');
+    const lb = new URL(state.lbUrl).hostname;
+    const servedBy = async () => (await fetch(`http://${lb}/health.php`, { headers: { connection: 'close' } })).headers.get('x-whmcs-ha-node');
+    writeFileSync(lbConf, `${good}
+this_is_not_a_directive on;
+`);
+    try {
+      const sw = await hactl(layout, ['switchover', '--to', 'web002', '--yes'], 90_000);
+      expect(sw.code, sw.stderr).toBe(0);
+      const broken = await until('the LB error reported', (s) => Boolean((s as unknown as { loadBalancers: Array<{ lastError: string | null }> }).loadBalancers?.[0]?.lastError), 20_000);
+      const lbView = (broken as unknown as { loadBalancers: Array<{ coordinator: string; applied: string[]; wanted: string[]; lastError: string }> }).loadBalancers[0]!;
+      expect(lbView.coordinator).toBe('lb1');
+      expect(lbView.applied).toEqual(['web001']);
+      expect(lbView.wanted).toEqual(['web002']);
+      expect(lbView.lastError).toMatch(/^test: .*unknown directive "this_is_not_a_directive"/);
+      // the live nginx still runs the old config
+      expect(await servedBy()).toBe('web001');
+      const text = await hactl(layout, ['status']);
+      expect(text.stdout).toMatch(/LB on lb1 \(nginx\): NOT UPDATED, serving web001, wants web002: test: /);
+    } finally {
+      writeFileSync(lbConf, good);
+    }
+    await until('the LB applied after the fix', (s) => {
+      const v = (s as unknown as { loadBalancers: Array<{ applied: string[] | null; lastError: string | null }> }).loadBalancers?.[0];
+      return v?.lastError === null && v.applied?.join() === 'web002';
+    }, 20_000);
+    expect(await servedBy()).toBe('web002');
+    const back = await hactl(layout, ['switchover', '--to', 'web001', '--yes'], 90_000);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await servedBy()).toBe('web001');
+  });
+
+  it('copies a file added on the active to the passive', async () => {
+    const { web001, web002 } = testLab();
+    const name = `added-${Date.now()}.php`;
+    writeFileSync(join(web001.appDir, name), '<?php // deployed on the active\n');
+    const t0 = performance.now();
+    await msUntil(async () => existsSync(join(web002.appDir, name)), 30_000);
+    console.log(`[ha] file added on the active -> on the passive in ${(performance.now() - t0).toFixed(0)} ms`);
+    expect(readFileSync(join(web002.appDir, name), 'utf8')).toBe('<?php // deployed on the active\n');
+    await until('both in sync', (s) => s.nodes.every((n) => n.files.inSync === true), 30_000);
+  });
+
   it('syncs a drifted passive from the active with rsync, keeping what it overwrote', async () => {
     const { layout, web002 } = testLab();
     const stray = join(web002.appDir, 'stray-edit.php');
@@ -162,6 +208,11 @@ describe('whmcs-ha in the lab', () => {
     console.log(`[ha] file drift on the passive -> converged in ${(performance.now() - t0).toFixed(0)} ms`);
     expect(existsSync(stray)).toBe(false);
     expect(readFileSync(edited, 'utf8')).toBe(original);
+    // rsync --backup-dir kept the copies it overwrote and deleted
+    const backupRoot = join(testLab().layout.dir, 'hosts', 'web002', 'rsync-backup');
+    const kept = readdirSync(backupRoot).map((d) => join(backupRoot, d));
+    expect(kept.some((d) => existsSync(join(d, 'stray-edit.php')))).toBe(true);
+    expect(kept.some((d) => existsSync(join(d, 'health.php')) && readFileSync(join(d, 'health.php'), 'utf8').endsWith('// drift\n'))).toBe(true);
     const h = await hactl(layout, ['history', '--limit', '50']);
     expect(h.stdout).toMatch(/file sync of web002 done/);
   });

@@ -39,13 +39,15 @@ export class ControlClient {
   constructor(
     private readonly endpoints: string[],
     private readonly timeoutMs: number,
+    /** mTLS from the config's tls section; insecure only for configs that say insecure: true */
+    private readonly credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   ) {}
 
   private stub(endpoint: string): ControlStub {
     let s = this.stubs.get(endpoint);
     if (!s) {
       const Ctor = clientConstructor('Control');
-      s = new Ctor(endpoint, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as ControlStub;
+      s = new Ctor(endpoint, this.credentials, CHANNEL_OPTIONS) as unknown as ControlStub;
       this.stubs.set(endpoint, s);
     }
     return s;
@@ -84,7 +86,12 @@ export class ControlClient {
       throw new UnreachableError(`no coordinator reachable (${answers.map((a) => `${a.ep}: ${a.err?.message.split('\n')[0]}`).join('; ')})`);
     }
     const best = ok.find((a) => a.r!.fromLeader) ?? ok[0]!;
-    return { status: JSON.parse(best.r!.json) as Record<string, unknown>, endpoint: best.ep, reachable };
+    const status = JSON.parse(best.r!.json) as Record<string, unknown>;
+    // each LB coordinator knows only its own load balancer: gather them from every answer
+    status.loadBalancers = ok
+      .map((a) => (JSON.parse(a.r!.json) as { lb?: unknown }).lb)
+      .filter((lb): lb is Record<string, unknown> => typeof lb === 'object' && lb !== null);
+    return { status, endpoint: best.ep, reachable };
   }
 
   async history(limit: number): Promise<unknown[]> {

@@ -28,6 +28,7 @@ export interface StatusObject {
   coordinators: Array<{ id: string; role: string; term: number | null; commitIndex: number | null; reachable: boolean }>;
   nodes: StatusNode[];
   lastDecision?: { sentence: string } | null;
+  loadBalancers?: Array<{ coordinator: string; kind: string; applied: string[] | null; wanted: string[]; lastError: string | null }>;
 }
 
 const yn = (b: boolean) => (b ? 'yes' : 'no');
@@ -62,6 +63,14 @@ export function renderStatus(s: StatusObject): string {
   if (s.maintenance && s.maintenance.length > 0) footer.push(`Maintenance: ${s.maintenance.join(', ')}`);
   if (s.blockedUntil) footer.push(`Automatic failover blocked until ${new Date(s.blockedUntil).toISOString()} (whmcs-hactl ack lifts it)`);
   for (const [node, ex] of Object.entries(s.excluded ?? {})) footer.push(`Kept out: ${node}: ${ex.reason}`);
+  for (const lb of s.loadBalancers ?? []) {
+    const serving = lb.applied === null ? 'not written yet' : lb.applied.length ? `serving ${lb.applied.join(', ')}` : 'serving no node';
+    footer.push(
+      lb.lastError
+        ? `LB on ${lb.coordinator} (${lb.kind}): NOT UPDATED, ${serving}, wants ${lb.wanted.join(', ') || 'no node'}: ${lb.lastError}`
+        : `LB on ${lb.coordinator} (${lb.kind}): ${serving}`,
+    );
+  }
   if (s.lastDecision) footer.push(`Last decision: ${s.lastDecision.sentence}`);
   return `${nodes}\n${coords}\n${footer.join('\n')}`;
 }

@@ -1,10 +1,25 @@
-import { createLogger, grpc, SERVER_OPTIONS, serviceDefinition, type CoordinatorConfig, type Logger } from '@whmcs-ha/shared';
+import {
+  callerIdentity,
+  channelCredentials,
+  createLogger,
+  grpc,
+  readTlsMaterial,
+  SERVER_OPTIONS,
+  serverCredentials,
+  serviceDefinition,
+  type CoordinatorConfig,
+  type Logger,
+  type TlsMaterial,
+} from '@whmcs-ha/shared';
 import { AgentLinkServer } from '../agent-link/agent-link-server.js';
+import { lbTargets } from '../engine/cluster-state.js';
 import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
 import { HaproxyWriter } from '../lb/haproxy-writer.js';
 import type { LbWriter } from '../lb/lb-writer.js';
 import { NginxWriter } from '../lb/nginx-writer.js';
+import { HttpServices } from '../observability/http-services.js';
 import { RaftNode } from '../raft/driver/raft-node.js';
+import { guardService, raftSenderCheck } from './access-policy.js';
 import { ControlService } from './control-service.js';
 import { Executor } from './executor.js';
 import { LbApplier } from './lb-applier.js';
@@ -33,10 +48,18 @@ export class Coordinator {
   readonly lb: LbApplier | null;
   readonly control: ControlService;
   private server: grpc.Server | null = null;
+  /** mTLS material (checked at construction: a bad tls section stops start-up with exit 2); null only with insecure: true */
+  readonly tls: TlsMaterial | null;
+  /** calls refused by the access policy since start, by service.method */
+  readonly refusals = new Map<string, number>();
+  /** /metrics and the dashboard, when configured */
+  http: HttpServices | null = null;
   boundPort = 0;
 
   constructor(readonly cfg: CoordinatorConfig, logger?: Logger) {
     this.logger = logger ?? createLogger(`coordinator:${cfg.id}`);
+    this.tls = cfg.tls ? readTlsMaterial(cfg.tls, { roles: ['coordinator'], name: cfg.id }, cfg.source) : null;
+    const tls = this.tls;
     this.engine = {
       mode: cfg.cluster.mode,
       initialActive: cfg.cluster.initialActive,
@@ -59,6 +82,7 @@ export class Coordinator {
       snapshotEvery: cfg.raft.snapshotEvery,
       stateMachine: this.state,
       logger: this.logger.child({ part: 'raft' }),
+      ...(tls ? { credentials: (peer: string) => channelCredentials(tls, { name: peer }) } : {}),
     });
     this.links = new AgentLinkServer({
       coordinatorId: cfg.id,
@@ -67,6 +91,15 @@ export class Coordinator {
         return { leader: s.role === 'leader', term: s.term };
       },
       logger: this.logger.child({ part: 'agent-link' }),
+      // an agent speaks only for the node its certificate names
+      ...(tls
+        ? {
+            authorizeHello: (stream: Parameters<typeof callerIdentity>[0], node: string) => {
+              const id = callerIdentity(stream);
+              return id?.name === node ? null : `Hello for ${node} from the certificate of ${id ? `${id.role} ${id.name}` : 'nobody'}`;
+            },
+          }
+        : {}),
     });
     this.consensus = {
       propose: (data) => this.raft.propose(data),
@@ -144,26 +177,48 @@ export class Coordinator {
       nodes: this.observations(),
       engine: this.engine,
       lastDecision: this.loop.last,
+      lb: this.lb
+        ? {
+            coordinator: this.cfg.id,
+            kind: this.cfg.lb!.kind,
+            applied: this.lb.current(),
+            wanted: lbTargets(this.state.state),
+            lastError: this.lb.lastError,
+            lastApplyMs: this.lb.lastApplyMs,
+          }
+        : null,
       now: Date.now(),
     });
   }
 
   async start(): Promise<void> {
     const server = new grpc.Server(SERVER_OPTIONS);
-    server.addService(serviceDefinition('Raft'), this.raft.grpcImplementation());
-    server.addService(serviceDefinition('AgentLink'), this.links.grpcImplementation());
-    server.addService(serviceDefinition('Control'), this.control.implementation());
+    // with TLS every handler first checks the caller's certificate (access-policy.ts); insecure: true serves them bare
+    const guard = (service: 'Raft' | 'AgentLink' | 'Control', impl: grpc.UntypedServiceImplementation) =>
+      this.tls
+        ? guardService(impl, {
+            service,
+            logger: this.logger.child({ part: 'access' }),
+            ...(service === 'Raft' ? { check: raftSenderCheck } : {}),
+            onRefuse: (method) => this.refusals.set(`${service}.${method}`, (this.refusals.get(`${service}.${method}`) ?? 0) + 1),
+          })
+        : impl;
+    server.addService(serviceDefinition('Raft'), guard('Raft', this.raft.grpcImplementation()));
+    server.addService(serviceDefinition('AgentLink'), guard('AgentLink', this.links.grpcImplementation()));
+    server.addService(serviceDefinition('Control'), guard('Control', this.control.implementation()));
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(this.cfg.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync(this.cfg.listen, serverCredentials(this.tls), (err, port) => (err ? reject(err) : resolve(port))),
     );
     this.server = server;
     await this.raft.start();
     this.prober.start();
     this.loop.start();
-    this.logger.info({ listen: this.cfg.listen, peers: this.cfg.voters, lb: Boolean(this.lb) }, 'coordinator started');
+    this.http = await HttpServices.start(this);
+    this.logger.info({ listen: this.cfg.listen, peers: this.cfg.voters, lb: Boolean(this.lb), tls: Boolean(this.tls) }, 'coordinator started');
   }
 
   async stop(): Promise<void> {
+    await this.http?.stop();
     this.loop.stop();
     this.prober.stop();
     this.links.close();

@@ -2,6 +2,17 @@ import type { ClusterState } from '../engine/cluster-state.js';
 import type { DecideResult } from '../engine/decision.js';
 import { agentProblem, reportAge, type EngineConfig, type NodeObservation } from '../engine/node-health.js';
 
+export interface LbView {
+  coordinator: string;
+  kind: string;
+  /** the targets the LB was last written with; null before the first apply */
+  applied: string[] | null;
+  /** what committed state wants */
+  wanted: string[];
+  lastError: string | null;
+  lastApplyMs: number | null;
+}
+
 export interface RaftView {
   id: string;
   role: string;
@@ -49,6 +60,8 @@ export interface ClusterStatus {
     probe: { up: boolean; error: string } | null;
   }>;
   lastDecision: { at: number; sentence: string; warnings: string[] } | null;
+  /** this coordinator's own load balancer, when it has one: what it serves and why it could not apply */
+  lb: LbView | null;
   failoversTotal: number;
   lastFailover: ClusterState['lastFailover'];
 }
@@ -73,6 +86,7 @@ export function buildStatus(inp: {
   nodes: NodeObservation[];
   engine: EngineConfig;
   lastDecision: (DecideResult & { at: number }) | null;
+  lb: LbView | null;
   now: number;
 }): ClusterStatus {
   const { state: s, raft, now } = inp;
@@ -136,6 +150,7 @@ export function buildStatus(inp: {
       };
     }),
     lastDecision: inp.lastDecision ? { at: inp.lastDecision.at, sentence: inp.lastDecision.sentence, warnings: inp.lastDecision.warnings } : null,
+    lb: inp.lb,
     failoversTotal: s.failoversTotal,
     lastFailover: s.lastFailover,
   };
