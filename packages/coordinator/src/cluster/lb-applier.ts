@@ -14,6 +14,8 @@ export class LbApplier {
   private running = false;
   lastApplyMs: number | null = null;
   lastError: string | null = null;
+  /** called with the duration of every apply that changed the LB (the metrics histogram) */
+  onApplied: ((durationMs: number) => void) | null = null;
   private waiters: Array<() => boolean> = [];
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -63,6 +65,7 @@ export class LbApplier {
           this.lastError = null;
           if (r.changed) {
             this.lastApplyMs = r.durationMs;
+            this.onApplied?.(r.durationMs);
             this.logger.info({ targets: w.targets, epoch: w.epoch, ms: Math.round(r.durationMs), verifiedBy: r.verifiedBy }, 'load balancer updated');
           }
         } catch (e) {

@@ -88,7 +88,15 @@ export const coordinatorConfigSchema = z
       .object({ preFailover: z.array(z.string()).optional(), postFailover: z.array(z.string()).optional() })
       .strict()
       .default({}),
-    dashboard: z.object({ listen: hostPort }).strict().optional(),
+    dashboard: z
+      .object({
+        /** off unless the section is present; localhost unless an address is given */
+        listen: hostPort.default('127.0.0.1:7480'),
+        /** a 0600 file holding the operator's bearer token; without it the dashboard is read-only */
+        operatorTokenFile: z.string().optional(),
+      })
+      .strict()
+      .optional(),
     metrics: z.object({ listen: hostPort }).strict().optional(),
     tls: tlsSchema.optional(),
   })

@@ -1,0 +1,57 @@
+import type { Coordinator } from '../cluster/coordinator.js';
+import { DashboardServer } from '../dashboard/dashboard-server.js';
+import { OperateForwarder } from '../dashboard/operate-forwarder.js';
+import { OperatorToken } from '../dashboard/operator-token.js';
+import { CoordinatorMetrics } from './metrics.js';
+import { MetricsServer } from './metrics-server.js';
+
+/** The coordinator's optional HTTP endpoints: /metrics (metrics.listen) and the dashboard (dashboard.listen). */
+export class HttpServices {
+  private constructor(
+    readonly metrics: MetricsServer | null,
+    readonly dashboard: DashboardServer | null,
+  ) {}
+
+  static async start(c: Coordinator): Promise<HttpServices> {
+    const cfg = c.cfg;
+    let metrics: MetricsServer | null = null;
+    let dashboard: DashboardServer | null = null;
+    try {
+      if (cfg.metrics) {
+        const m = new CoordinatorMetrics({ raft: () => c.raftStatus(), status: () => c.status() }, cfg.id);
+        if (c.lb) c.lb.onApplied = (ms) => m.observeLbApply(ms);
+        metrics = new MetricsServer(m, cfg.metrics.listen, c.logger.child({ part: 'metrics' }));
+        await metrics.start();
+      }
+      if (cfg.dashboard) {
+        const token = cfg.dashboard.operatorTokenFile ? OperatorToken.load(cfg.dashboard.operatorTokenFile, cfg.source) : null;
+        const forwarder = new OperateForwarder((req, by) => c.control.operate(req, by));
+        dashboard = new DashboardServer(
+          {
+            status: () => c.status(),
+            history: (limit) => c.state.state.history.slice(-limit),
+            onChange: (listener) => {
+              c.state.on('change', listener);
+              return () => c.state.off('change', listener);
+            },
+            operate: (req, by) => forwarder.operate(req, by),
+          },
+          cfg.dashboard.listen,
+          token,
+          c.logger.child({ part: 'dashboard' }),
+        );
+        await dashboard.start();
+      }
+    } catch (e) {
+      await metrics?.stop();
+      await dashboard?.stop();
+      throw e;
+    }
+    return new HttpServices(metrics, dashboard);
+  }
+
+  async stop(): Promise<void> {
+    await this.metrics?.stop();
+    await this.dashboard?.stop();
+  }
+}
