@@ -185,6 +185,58 @@ describe('commands end to end over the stream', () => {
   });
 });
 
+describe('health changes reach the coordinator within two report intervals (250 ms)', () => {
+  const BOUND = 2 * 250 + 200; // two intervals, plus the probe's own round trips on a busy CI machine
+
+  async function changeSeen(what: string, act: () => Promise<void>, seen: (r: import('@whmcs-ha/shared').Report) => boolean): Promise<number> {
+    const got: { at: number; r: import('@whmcs-ha/shared').Report }[] = [];
+    const on = (_n: string, r: import('@whmcs-ha/shared').Report) => got.push({ at: Date.now(), r });
+    server.links.on('report', on);
+    try {
+      const t0 = Date.now();
+      await act();
+      const hit = await waitFor(what, async () => got.find((g) => g.at >= t0 && seen(g.r)), 5000, 5);
+      return hit.at - t0;
+    } finally {
+      server.links.off('report', on);
+    }
+  }
+
+  it('replica SQL thread stopped, replication broken by a conflicting row, php-fpm stopped', async () => {
+    const fpm2 = await startPhpFpm(join(dir, 'fpm2'));
+    cleanup.push(() => fpm2.stop());
+    const a = new Agent(
+      agentConfig({ node: 'web002', dataDir: mkdtempSync(join(dir, 'data-')), root: join(dir, 'root-default'), coordinators: [server.address], db: replica, fpmSocket: fpm2.socket }),
+    );
+    await a.start();
+    cleanup.push(() => a.stop());
+    await waitFor('healthy report', async () => {
+      const r = server.links.node('web002')?.report;
+      return r?.mysql?.replica?.sqlRunning && r.phpFpm?.up;
+    });
+
+    const stopped = await changeSeen('SQL thread stopped', () => replica.query('STOP SLAVE SQL_THREAD').then(() => undefined), (r) => r.mysql?.replica?.sqlRunning === false);
+    expect(stopped).toBeLessThan(BOUND);
+    await replica.query('START SLAVE SQL_THREAD');
+    await waitFor('running again', async () => server.links.node('web002')?.report?.mysql?.replica?.sqlRunning);
+
+    await primary.query('CREATE DATABASE IF NOT EXISTS h');
+    await primary.query('CREATE TABLE IF NOT EXISTS h.t (id INT PRIMARY KEY)');
+    await waitFor('table replicated', async () => (await replica.query<unknown[]>("SHOW TABLES FROM h LIKE 't'")).length === 1);
+    await replica.query('SET GLOBAL read_only = OFF');
+    await replica.query('INSERT INTO h.t VALUES (77)');
+    await replica.query('SET GLOBAL read_only = ON');
+    const broken = await changeSeen('conflict', () => primary.query('INSERT INTO h.t VALUES (77)').then(() => undefined), (r) => r.mysql?.replica?.lastSqlErrno === 1062);
+    expect(broken).toBeLessThan(BOUND);
+    await replica.query('DELETE FROM h.t WHERE id = 77');
+    await replica.query('START SLAVE SQL_THREAD');
+
+    const fpmDown = await changeSeen('php-fpm stopped', () => fpm2.stop(), (r) => r.phpFpm?.up === false);
+    // the stop itself waits for the master to exit; the report comes within the bound after that
+    expect(fpmDown).toBeLessThan(BOUND + 1000);
+  });
+});
+
 describe('sync-files-from', () => {
   const makeTrees = (name: string) => {
     const src = join(dir, `${name}-src`);

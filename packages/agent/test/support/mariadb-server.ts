@@ -30,12 +30,16 @@ export interface MariaDbServer {
 export async function startMariaDb(dir: string, serverId: number, opts: { readOnly?: boolean } = {}): Promise<MariaDbServer> {
   mkdirSync(dir, { recursive: true });
   const datadir = join(dir, 'data');
+  // a private tmpdir: the bootstrap's temporary tables are named per thread, and several servers start at once
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   await run('mariadb-install-db', [
     '--no-defaults',
     `--datadir=${datadir}`,
     '--user=root',
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
+    `--tmpdir=${tmp}`,
   ]);
   const port = await freePort();
   const socket = join(dir, 'mysqld.sock');
@@ -48,6 +52,7 @@ export async function startMariaDb(dir: string, serverId: number, opts: { readOn
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       `--pid-file=${join(dir, 'mysqld.pid')}`,
+      `--tmpdir=${tmp}`,
       '--user=root',
       `--server-id=${serverId}`,
       '--log-bin=mysql-bin',
