@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson } from './durable-file.js';
 import { readLease, type StoredLease } from './lease-store.js';
@@ -61,11 +62,65 @@ export function runCommand(argv: string[]): Promise<number> {
   });
 }
 
-export async function cronGate(node: string, dataDir: string, argv: string[], nowMs = Date.now()): Promise<number> {
-  const d = gateDecision(node, readLease(dataDir), readHighestEpoch(dataDir), nowMs);
+/**
+ * Takes `lockFile` (O_EXCL, holding our pid) so two runs of the same job on
+ * this node never overlap. A lock whose pid is gone is stale and taken over.
+ * Returns undefined when taken, else the pid holding it.
+ */
+export function takeLock(lockFile: string): number | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid = 0;
+    try {
+      pid = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+    } catch {
+      /* removed meanwhile: try again */
+    }
+    if (pid > 0 && pidAlive(pid)) return pid;
+    try {
+      unlinkSync(lockFile);
+    } catch {
+      /* someone else took it over first */
+    }
+  }
+  return -1;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function cronGate(node: string, dataDir: string, argv: string[], opts: { lockFile?: string | undefined; nowMs?: number } = {}): Promise<number> {
+  const d = gateDecision(node, readLease(dataDir), readHighestEpoch(dataDir), opts.nowMs ?? Date.now());
   if (!d.run) {
     process.stdout.write(`whmcs-ha-agent cron: ${d.reason}\n`);
     return CRON_EXIT.skipped;
   }
-  return runCommand(argv);
+  if (!opts.lockFile) return runCommand(argv);
+  const holder = takeLock(opts.lockFile);
+  if (holder !== undefined) {
+    process.stdout.write(`whmcs-ha-agent cron: skipped: the previous run${holder > 0 ? ` (pid ${holder})` : ''} still holds ${opts.lockFile}\n`);
+    return CRON_EXIT.skipped;
+  }
+  try {
+    return await runCommand(argv);
+  } finally {
+    try {
+      unlinkSync(opts.lockFile);
+    } catch {
+      /* already gone */
+    }
+  }
 }

@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number | void> {
   if (sub === 'cron') {
     if (!rest.length) throw new InputError('command', `cron needs a command after --\n${USAGE}`);
     const cfg = loadAgentConfig(config);
-    return cronGate(cfg.node, cfg.dataDir, rest);
+    return cronGate(cfg.node, cfg.dataDir, rest, { lockFile: cfg.cron.lockFile });
   }
   if (rest.length) throw new InputError('--', `only the cron subcommand takes a command`);
   const cfg = loadAgentConfig(config);

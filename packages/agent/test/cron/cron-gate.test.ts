@@ -122,6 +122,26 @@ describe('cron gate (whmcs-ha-agent cron -- ...)', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('with cron.lockFile, a second run while the first holds the lock is skipped; a stale lock is taken over', async () => {
+    const dataDir = join(dir, 'data-lock');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'lease.json'), JSON.stringify({ node: 'web001', epoch: 1, term: 1, durationMs: 60_000, receivedAtMs: Date.now(), coordinatorId: 'c1' }));
+    const lock = join(dir, 'cron.lock');
+    const config = writeConfig('lock', dataDir, `cron: { lockFile: ${lock} }\n`);
+    const slow = cron(config, [process.execPath, '-e', 'setTimeout(() => {}, 4000)']);
+    await waitFor('lock taken', async () => existsSync(lock), 10_000);
+    const second = await cron(config, ['true']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/skipped: the previous run \(pid \d+\) still holds .*cron\.lock/);
+    expect((await slow).code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+    // a lock left by a crashed run (a pid that does not exist) is taken over
+    writeFileSync(lock, '999999\n');
+    const marker = join(dir, 'after-stale');
+    expect((await cron(config, ['touch', marker])).code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it('bad config or usage exits 2 naming the field', async () => {
     const bad = writeConfig('bad', join(dir, 'data-bad'), 'reportIntervalMs: 10\n');
     const r = await cron(bad, ['true']);
