@@ -16,12 +16,10 @@ export class Progress {
   pendingSnapshot = 0;
   /** Last index of each in-flight append in replicate state, oldest first. */
   inflight: number[] = [];
-  /** Set by any message from the follower; CheckQuorum reads it. */
-  recentActive = false;
   /**
    * Leader tick at which the latest request this follower answered was sent:
    * the follower promised not to vote for anyone else until that tick plus an
-   * election timeout, which is what the leader lease rests on.
+   * election timeout, which is what the leader lease (and CheckQuorum) rests on.
    */
   ackedSendTick = -Infinity;
 

@@ -586,7 +586,6 @@ export class RaftCore {
     const sent = m.context === '' ? NaN : Number(m.context);
     switch (m.type) {
       case 'app_resp': {
-        pr.recentActive = true;
         if (Number.isFinite(sent)) pr.ackedSendTick = Math.max(pr.ackedSendTick, sent);
         if (m.reject) {
           let hint = m.rejectHint;
@@ -615,7 +614,6 @@ export class RaftCore {
         return;
       }
       case 'heartbeat_resp': {
-        pr.recentActive = true;
         if (Number.isFinite(sent)) pr.ackedSendTick = Math.max(pr.ackedSendTick, sent);
         pr.probeSent = false;
         if (pr.state === 'snapshot') pr.becomeProbe();

@@ -3,7 +3,7 @@ import { InputError, type grpc, type Logger } from '@whmcs-ha/shared';
 import { RaftCore } from '../core/raft-core.js';
 import type { Entry, Message, Role } from '../core/types.js';
 import { FileStorage } from '../storage/file-storage.js';
-import { GrpcTransport, type TransportPeer } from '../transport/grpc-transport.js';
+import { GrpcTransport, type TransportOptions, type TransportPeer } from '../transport/grpc-transport.js';
 import { NotLeaderError, RaftStoppedError, RaftTimeoutError } from './raft-errors.js';
 
 export interface AppliedEntry {
@@ -36,6 +36,8 @@ export interface RaftNodeOptions {
   proposeTimeoutMs?: number;
   /** gRPC deadline of one Raft Send call; default 2 heartbeats (at least 200 ms). */
   sendDeadlineMs?: number;
+  /** Credentials to dial one peer with (mTLS naming that peer); default insecure. */
+  credentials?: TransportOptions['credentials'];
 }
 
 export interface RaftPeerStatus {
@@ -109,6 +111,7 @@ export class RaftNode extends EventEmitter {
       peers: opts.peers.filter((p) => p.id !== opts.id),
       logger: opts.logger,
       deadlineMs: opts.sendDeadlineMs ?? Math.max(200, 2 * opts.heartbeatTicks * opts.tickMs),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
       onMessages: (msgs) => {
         if (this.stopped || !this.started) return;
         for (const m of msgs) this.inbox.push(m);

@@ -21,6 +21,8 @@ export interface TransportOptions {
   maxBatch?: number;
   /** Approximate bytes carried by one Send call (one larger message still goes alone). */
   maxBatchBytes?: number;
+  /** Credentials to dial one peer with (mTLS naming that peer); default insecure. */
+  credentials?: (peerId: string) => grpc.ChannelCredentials;
 }
 
 function approxSize(m: Message): number {
@@ -138,7 +140,7 @@ export class GrpcTransport {
     const Client = clientConstructor('Raft');
     for (const p of opts.peers) {
       if (p.id === opts.selfId) continue;
-      const client = new Client(p.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      const client = new Client(p.address, opts.credentials?.(p.id) ?? grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
       this.links.set(p.id, new PeerLink(p, client, this));
     }
   }
