@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { InputError, loadHactlConfig, runMain, hostPort } from '@whmcs-ha/shared';
+import { channelCredentials, grpc, InputError, loadHactlConfig, readTlsMaterial, runMain, hostPort } from '@whmcs-ha/shared';
 import { ControlClient } from './control-client.js';
+import { PKI_USAGE, pkiCommand } from './pki-command.js';
 import { renderCheck, type DoctorView } from './check-view.js';
 import { renderStatus, type StatusObject } from './status-view.js';
 
@@ -20,6 +21,7 @@ commands:
   watch                          live events and decisions
   check                          the doctor: every WHMCS HA prerequisite, pass/warn/fail with a fix
   members                        the coordinators
+${PKI_USAGE}
 
 options: --yes (no confirmation), --json, --timeout MS (default 120000 for waits)
 exit codes: 0 ok, 1 refused or unhealthy, 2 bad usage or input, 3 no coordinator reachable
@@ -48,17 +50,21 @@ function parse(argv: string[]) {
   }
 }
 
-function endpointsFrom(values: ReturnType<typeof parse>['values']): { endpoints: string[]; timeoutMs: number } {
+function endpointsFrom(values: ReturnType<typeof parse>['values']): { endpoints: string[]; timeoutMs: number; credentials?: grpc.ChannelCredentials } {
   const file = values.config ?? process.env.WHMCS_HACTL_CONFIG;
+  // the certificate comes from the config's tls section, also when --endpoint picks the coordinators
+  const cfg = file ? loadHactlConfig(file) : null;
+  const credentials = cfg?.tls
+    ? channelCredentials(readTlsMaterial(cfg.tls, { roles: ['operator', 'viewer', 'coordinator'] }, cfg.source))
+    : undefined;
   if (values.endpoint && values.endpoint.length > 0) {
     values.endpoint.forEach((e, i) => {
       if (!hostPort.safeParse(e).success) throw new InputError(`--endpoint[${i}]`, `"${e}" must be host:port`);
     });
-    return { endpoints: values.endpoint, timeoutMs: 5000 };
+    return { endpoints: values.endpoint, timeoutMs: cfg?.timeoutMs ?? 5000, ...(credentials ? { credentials } : {}) };
   }
-  if (!file) throw new InputError('--config', `no endpoints: give --config FILE, set WHMCS_HACTL_CONFIG, or --endpoint HOST:PORT\n${USAGE}`);
-  const cfg = loadHactlConfig(file);
-  return { endpoints: cfg.endpoints, timeoutMs: cfg.timeoutMs };
+  if (!cfg) throw new InputError('--config', `no endpoints: give --config FILE, set WHMCS_HACTL_CONFIG, or --endpoint HOST:PORT\n${USAGE}`);
+  return { endpoints: cfg.endpoints, timeoutMs: cfg.timeoutMs, ...(credentials ? { credentials } : {}) };
 }
 
 function intArg(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
@@ -81,6 +87,8 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
 
 runMain(async (argv) => {
+  // pki works on files only and has its own flags
+  if (argv[0] === 'pki') return pkiCommand(argv.slice(1));
   const { values, positionals } = parse(argv);
   if (values.help || positionals.length === 0) {
     out(USAGE);
@@ -89,8 +97,8 @@ runMain(async (argv) => {
   const [command, ...rest] = positionals;
   const known = ['status', 'switchover', 'failover', 'maintenance', 'pause', 'resume', 'ack', 'sync', 'history', 'watch', 'members', 'check'];
   if (!known.includes(command!)) throw new InputError('command', `unknown command "${command}"\n${USAGE}`);
-  const { endpoints, timeoutMs } = endpointsFrom(values);
-  const client = new ControlClient(endpoints, timeoutMs);
+  const { endpoints, timeoutMs, credentials } = endpointsFrom(values);
+  const client = new ControlClient(endpoints, timeoutMs, credentials);
   try {
     return await run(client, command!, rest, values);
   } finally {

@@ -10,3 +10,5 @@ export * from './config/coordinator.js';
 export * from './config/hactl.js';
 export * from './run-main.js';
 export * from './gtid.js';
+export * from './identity.js';
+export * from './tls.js';

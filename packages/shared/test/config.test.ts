@@ -19,6 +19,7 @@ ${peers}
 nodes:
   - { name: web001, upstream: 10.0.0.1:80 }
   - { name: web002, upstream: 10.0.0.2:80 }
+insecure: true
 `;
 
 function errorOf(fn: () => unknown): InputError | InputErrors {
@@ -73,7 +74,7 @@ describe('config loading', () => {
     const cfg = loadAgentConfig(
       file(
         'agent.yaml',
-        'node: web001\ncoordinators: [{ id: lb1, address: 127.0.0.1:7400 }]\nphpFpm: { socket: /run/php/fpm.sock }\nfiles: { root: /var/www/whmcs, exclude: ["attachments/"] }\n',
+        'node: web001\ncoordinators: [{ id: lb1, address: 127.0.0.1:7400 }]\nphpFpm: { socket: /run/php/fpm.sock }\nfiles: { root: /var/www/whmcs, exclude: ["attachments/"] }\ninsecure: true\n',
       ),
     );
     expect(cfg.effectiveExcludes).toEqual(['templates_c/', 'attachments/']);

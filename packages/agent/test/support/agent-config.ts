@@ -29,8 +29,6 @@ export function agentConfig(opts: {
     mysql: { host: '127.0.0.1', port: opts.db.port, user: PROBE_USER, password: { env: PASSWORD_ENV }, timeoutMs: opts.mysqlTimeoutMs ?? 500 },
     phpFpm: { socket: opts.fpmSocket, pingPath: '/fpm-ping', statusPath: '/fpm-status', timeoutMs: 500 },
     ...(opts.metricsAddress ? { metrics: { address: opts.metricsAddress } } : {}),
-    // plain gRPC to the test's in-process coordinator on loopback
-    insecure: true,
     files: { root: opts.root, exclude: opts.exclude ?? [], debounceMs: 50, ...(opts.backupDir ? { backupDir: opts.backupDir } : {}) },
   };
   return compileAgentConfig(agentConfigSchema.parse(input as AgentConfigInput), 'test');

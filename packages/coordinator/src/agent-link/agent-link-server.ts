@@ -34,6 +34,12 @@ export interface AgentLinkServerOptions {
   /** read on every new stream and by announceLeadership() */
   leadership: () => { leader: boolean; term: number };
   logger?: Logger;
+  /**
+   * Checks a Hello against the stream's transport identity (the node the
+   * agent's certificate names); a returned problem refuses the stream with
+   * PERMISSION_DENIED before anything is recorded.
+   */
+  authorizeHello?: (stream: Stream, node: string) => string | null;
 }
 
 export interface AgentLinkEvents {
@@ -197,6 +203,12 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
         return;
       }
       const name = msg.hello.node;
+      const denied = this.opts.authorizeHello?.(stream, name);
+      if (denied) {
+        this.refuse('', denied);
+        endWithStatus(stream, grpc.status.PERMISSION_DENIED, denied);
+        return;
+      }
       setNode(name);
       // a reconnecting agent replaces its old stream (which may not have noticed the break yet)
       const old = this.streams.get(name);

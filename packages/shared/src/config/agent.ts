@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { durationMs, hostPort, name, secretSchema, tlsSchema } from './common.js';
+import { checkTransportSecurity, durationMs, hostPort, insecureSchema, name, secretSchema, tlsSchema } from './common.js';
 import { loadConfigFile } from './load.js';
 
 export const agentConfigSchema = z
@@ -48,6 +48,7 @@ export const agentConfigSchema = z
     /** Prometheus /metrics on a local address; off when absent */
     metrics: z.object({ address: hostPort }).strict().optional(),
     tls: tlsSchema.optional(),
+    insecure: insecureSchema,
   })
   .strict();
 
@@ -68,6 +69,8 @@ export function compileAgentConfig(cfg: AgentConfigParsed, source: string): Agen
     ids.add(c.id);
   });
   const effectiveExcludes = ['templates_c/', ...cfg.files.exclude.filter((e) => e !== 'templates_c/')];
+  const transport = checkTransportSecurity(cfg);
+  if (transport) throw new InputError(transport.field, transport.problem, source);
   return { ...cfg, effectiveExcludes, source };
 }
 

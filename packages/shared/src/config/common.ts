@@ -32,3 +32,18 @@ export const secretSchema = z
   })
   .strict()
   .refine((s) => (s.file ? 1 : 0) + (s.env ? 1 : 0) === 1, 'give exactly one of file or env');
+
+/**
+ * Without a tls section a binary refuses to start unless `insecure: true` says
+ * so explicitly (test benches only): a cluster speaking plain gRPC lets anyone
+ * who reaches a coordinator move the writer.
+ */
+export const insecureSchema = z.boolean().default(false);
+
+export function checkTransportSecurity(cfg: { tls?: unknown; insecure: boolean }): { field: string; problem: string } | null {
+  if (cfg.tls && cfg.insecure) return { field: 'insecure', problem: 'cannot be true together with a tls section' };
+  if (!cfg.tls && !cfg.insecure) {
+    return { field: 'tls', problem: 'required: give tls {ca, cert, key} from whmcs-hactl pki, or set insecure: true (test benches only)' };
+  }
+  return null;
+}

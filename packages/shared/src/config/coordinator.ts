@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { durationMs, hostPort, name, tlsSchema } from './common.js';
+import { checkTransportSecurity, durationMs, hostPort, insecureSchema, name, tlsSchema } from './common.js';
 import { loadConfigFile } from './load.js';
 
 const nodeSchema = z
@@ -99,6 +99,7 @@ export const coordinatorConfigSchema = z
       .optional(),
     metrics: z.object({ listen: hostPort }).strict().optional(),
     tls: tlsSchema.optional(),
+    insecure: insecureSchema,
   })
   .strict();
 
@@ -142,6 +143,8 @@ export function compileCoordinatorConfig(cfg: CoordinatorConfigParsed, source: s
   if (cfg.lb?.kind === 'haproxy' && (!cfg.lb.haproxySocket || !cfg.lb.haproxyBackend)) {
     throw new InputError('lb.haproxySocket', 'haproxy needs lb.haproxySocket and lb.haproxyBackend', source);
   }
+  const transport = checkTransportSecurity(cfg);
+  if (transport) throw new InputError(transport.field, transport.problem, source);
   return { ...cfg, voters: ids, source };
 }
 
