@@ -41,13 +41,14 @@ export class ControlClient {
     private readonly timeoutMs: number,
     /** mTLS from the config's tls section; insecure only for configs that say insecure: true */
     private readonly credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    private readonly channelOptions: grpc.ChannelOptions = {},
   ) {}
 
   private stub(endpoint: string): ControlStub {
     let s = this.stubs.get(endpoint);
     if (!s) {
       const Ctor = clientConstructor('Control');
-      s = new Ctor(endpoint, this.credentials, CHANNEL_OPTIONS) as unknown as ControlStub;
+      s = new Ctor(endpoint, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions }) as unknown as ControlStub;
       this.stubs.set(endpoint, s);
     }
     return s;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { channelCredentials, grpc, InputError, loadHactlConfig, readTlsMaterial, runMain, hostPort } from '@whmcs-ha/shared';
+import { channelCredentials, grpc, InputError, loadHactlConfig, readTlsMaterial, runMain, hostPort, tlsChannelOptions } from '@whmcs-ha/shared';
 import { ControlClient } from './control-client.js';
 import { PKI_USAGE, pkiCommand } from './pki-command.js';
 import { renderCheck, type DoctorView } from './check-view.js';
@@ -50,21 +50,26 @@ function parse(argv: string[]) {
   }
 }
 
-function endpointsFrom(values: ReturnType<typeof parse>['values']): { endpoints: string[]; timeoutMs: number; credentials?: grpc.ChannelCredentials } {
+function endpointsFrom(values: ReturnType<typeof parse>['values']): {
+  endpoints: string[];
+  timeoutMs: number;
+  credentials?: grpc.ChannelCredentials;
+  channelOptions?: grpc.ChannelOptions;
+} {
   const file = values.config ?? process.env.WHMCS_HACTL_CONFIG;
   // the certificate comes from the config's tls section, also when --endpoint picks the coordinators
   const cfg = file ? loadHactlConfig(file) : null;
-  const credentials = cfg?.tls
-    ? channelCredentials(readTlsMaterial(cfg.tls, { roles: ['operator', 'viewer', 'coordinator'] }, cfg.source))
-    : undefined;
+  const material = cfg?.tls ? readTlsMaterial(cfg.tls, { roles: ['operator', 'viewer', 'coordinator'] }, cfg.source) : null;
+  const credentials = material ? channelCredentials(material) : undefined;
+  const channelOptions = tlsChannelOptions(material);
   if (values.endpoint && values.endpoint.length > 0) {
     values.endpoint.forEach((e, i) => {
       if (!hostPort.safeParse(e).success) throw new InputError(`--endpoint[${i}]`, `"${e}" must be host:port`);
     });
-    return { endpoints: values.endpoint, timeoutMs: cfg?.timeoutMs ?? 5000, ...(credentials ? { credentials } : {}) };
+    return { endpoints: values.endpoint, timeoutMs: cfg?.timeoutMs ?? 5000, channelOptions, ...(credentials ? { credentials } : {}) };
   }
   if (!cfg) throw new InputError('--config', `no endpoints: give --config FILE, set WHMCS_HACTL_CONFIG, or --endpoint HOST:PORT\n${USAGE}`);
-  return { endpoints: cfg.endpoints, timeoutMs: cfg.timeoutMs, ...(credentials ? { credentials } : {}) };
+  return { endpoints: cfg.endpoints, timeoutMs: cfg.timeoutMs, channelOptions, ...(credentials ? { credentials } : {}) };
 }
 
 function intArg(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
@@ -97,8 +102,8 @@ runMain(async (argv) => {
   const [command, ...rest] = positionals;
   const known = ['status', 'switchover', 'failover', 'maintenance', 'pause', 'resume', 'ack', 'sync', 'history', 'watch', 'members', 'check'];
   if (!known.includes(command!)) throw new InputError('command', `unknown command "${command}"\n${USAGE}`);
-  const { endpoints, timeoutMs, credentials } = endpointsFrom(values);
-  const client = new ControlClient(endpoints, timeoutMs, credentials);
+  const { endpoints, timeoutMs, credentials, channelOptions } = endpointsFrom(values);
+  const client = new ControlClient(endpoints, timeoutMs, credentials, channelOptions);
   try {
     return await run(client, command!, rest, values);
   } finally {

@@ -103,6 +103,15 @@ export function serverCredentials(material: TlsMaterial | null): grpc.ServerCred
  * coordinator's name does not. The server must present a coordinator
  * certificate, named `name` when the caller knows whom it dials.
  */
+/**
+ * Channel options to go with channelCredentials(): the TLS server name sent is
+ * a fixed name rather than the address (an IP address there makes Node print
+ * a deprecation warning on every CLI run; servers here do not use SNI).
+ */
+export function tlsChannelOptions(material: TlsMaterial | null): grpc.ChannelOptions {
+  return material ? { 'grpc.ssl_target_name_override': 'whmcs-ha-coordinator' } : {};
+}
+
 export function channelCredentials(material: TlsMaterial | null, expect: { name?: string } = {}): grpc.ChannelCredentials {
   if (!material) return grpc.credentials.createInsecure();
   return grpc.credentials.createSsl(material.ca, material.key, material.cert, {
