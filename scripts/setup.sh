@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything whmcs-ha needs on Debian 12 and builds it. Safe to run again: each step checks first.
-#   Debian packages (the lab's MariaDB, PHP-FPM, nginx, rsync, iproute2), pnpm 10 through npm,
+#   Debian packages (the lab's MariaDB, PHP-FPM, nginx, rsync, iproute2; lsyncd for the pnpm bench baseline), pnpm 10 through npm,
 #   the workspace's dependencies (frozen lockfile), then `pnpm build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 # --- Debian packages the lab uses (the same list as deploy/lab/preflight.ts)
 # openssl: whmcs-hactl pki signs the cluster's certificates with it (the lab makes its PKI at every up)
 # chromium: the dashboard's browser test (playwright-core drives it; no browser is ever downloaded)
-packages=(iproute2 mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium openssl)
+packages=(iproute2 mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium lsyncd openssl)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -5,7 +5,7 @@
  * is capped, so a long run merges it as it goes).
  */
 import { ControlClient } from '../../packages/hactl/src/control-client.js';
-import { coordinatorAddress, coordinatorHosts } from '../../deploy/lab/ha-config.js';
+import { channelCredentials, loadHactlConfig, readTlsMaterial } from '../../packages/shared/src/index.js';
 import type { LabLayout } from '../../deploy/lab/layout.js';
 import { nowMs } from './workload.js';
 
@@ -76,10 +76,10 @@ export class ClusterView {
   last: ClusterStatus | null = null;
 
   constructor(layout: LabLayout) {
-    this.client = new ControlClient(
-      coordinatorHosts(layout).map((h) => coordinatorAddress(layout, h)),
-      2000,
-    );
+    // the lab's hactl.yaml: its endpoints and, when the lab has a PKI, the operator's certificate
+    const cfg = loadHactlConfig(layout.hactlFile);
+    const creds = cfg.tls ? channelCredentials(readTlsMaterial(cfg.tls, { roles: ['operator'] }, cfg.source)) : undefined;
+    this.client = new ControlClient(cfg.endpoints, 2000, creds);
   }
 
   async status(): Promise<ClusterStatus> {
