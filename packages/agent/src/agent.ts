@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { isAbsolute, join, relative } from 'node:path';
 import {
-  grpc,
+  channelCredentials,
+  readTlsMaterial,
   type AgentConfig,
   type Command,
   type FilesState,
@@ -120,14 +121,13 @@ export class Agent {
       syncFiles: (c, id) => this.syncFiles(c.sourceUrl, c.expectedDigest, id),
       ...(logger ? { logger } : {}),
     });
-    const credentials = cfg.tls
-      ? grpc.credentials.createSsl(readFileSync(cfg.tls.ca), readFileSync(cfg.tls.key), readFileSync(cfg.tls.cert))
-      : grpc.credentials.createInsecure();
+    // mTLS with the cluster CA: our certificate must name this node; each coordinator must present its own name
+    const material = cfg.tls ? readTlsMaterial(cfg.tls, { roles: ['agent'], name: cfg.node }, cfg.source) : null;
     this.links = cfg.coordinators.map((c) => {
       const link = new CoordinatorLink({
         id: c.id,
         address: c.address,
-        credentials,
+        credentials: channelCredentials(material, { name: c.id }),
         hello: () => ({ node: cfg.node, agentVersion: AGENT_VERSION, highestEpoch: this.fencing.highestEpoch }),
         ...(logger ? { logger } : {}),
       });

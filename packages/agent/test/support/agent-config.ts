@@ -17,6 +17,8 @@ export function agentConfig(opts: {
   backupDir?: string;
   exclude?: string[];
   metricsAddress?: string;
+  /** mTLS files; without them the link is plain gRPC (insecure: true) */
+  tls?: { ca: string; cert: string; key: string };
 }): AgentConfig {
   process.env[PASSWORD_ENV] = PROBE_PASSWORD;
   const input = {
@@ -24,8 +26,8 @@ export function agentConfig(opts: {
     dataDir: opts.dataDir,
     coordinators: opts.coordinators.map((address, i) => ({ id: `c${i + 1}`, address })),
     reportIntervalMs: opts.reportIntervalMs ?? 250,
-    // plain gRPC on loopback: these tests are about the agent, mTLS is tested with the coordinator
-    insecure: true,
+    // plain gRPC on loopback unless a test is about mTLS
+    ...(opts.tls ? { tls: opts.tls } : { insecure: true }),
     mysql: { host: '127.0.0.1', port: opts.db.port, user: PROBE_USER, password: { env: PASSWORD_ENV }, timeoutMs: opts.mysqlTimeoutMs ?? 500 },
     phpFpm: { socket: opts.fpmSocket, pingPath: '/fpm-ping', statusPath: '/fpm-status', timeoutMs: 500 },
     ...(opts.metricsAddress ? { metrics: { address: opts.metricsAddress } } : {}),
