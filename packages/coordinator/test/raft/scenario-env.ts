@@ -97,6 +97,11 @@ export class ScenarioEnv {
       case 'status':
         out.push(...this.status());
         break;
+      case 'lease': {
+        // lease <id> <owed>: is the lease valid if the driver owed this many undelivered ticks?
+        out.push(`${args[0]} lease with ${args[1] ?? 0} owed ticks: ${this.core(args[0]!).leaseValid(Number(args[1] ?? 0))}`);
+        break;
+      }
       case 'log': {
         const c = this.core(args[0]!);
         out.push(`snapshot ${c.log.snapshot.index}/${c.log.snapshot.term} committed ${c.log.committed} applied ${c.log.applied}`);

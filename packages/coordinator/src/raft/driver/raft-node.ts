@@ -207,17 +207,15 @@ export class RaftNode extends EventEmitter {
   }
 
   /**
-   * True only while this node leads with a valid lease (see RaftCore.leaseValid)
-   * and its clock has no unprocessed ticks: decisions only a leader may take
-   * check this first.
+   * True only while this node leads with a valid lease (see RaftCore.leaseValid):
+   * decisions only a leader may take check this first. Ticks the monotonic
+   * clock owes but the loop has not delivered yet count as elapsed, so the one
+   * due tick before the ticker runs costs no false negative, and after an
+   * event-loop stall the lease is judged by real elapsed time.
    */
   leaseValid(): boolean {
     if (!this.core || this.stopped) return false;
-    // One due tick is the ordinary gap before the ticker runs (timers of the same period fire in
-    // phase with it); the core's lease already ends two ticks before followers may elect anew.
-    // More than one means the event loop stalled and the lease may be stale.
-    if (this.dueTicks() > 1) return false;
-    return this.core.leaseValid();
+    return this.core.leaseValid(this.dueTicks());
   }
 
   leaderId(): string | null {
