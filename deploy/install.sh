@@ -83,8 +83,8 @@ manifest_dir="$prefix/manifests"
 manifest="$manifest_dir/$role.list"
 
 # --- the manifest: one "KIND<TAB>PATH" line per thing this script created
-record() { printf '%s\t%s\n' "$1" "$2" >>"$(R "$manifest")"; }
 recorded() { [[ -f $(R "$manifest") ]] && grep -qxF -- "$(printf '%s\t%s' "$1" "$2")" "$(R "$manifest")"; }
+record() { recorded "$1" "$2" || printf '%s\t%s\n' "$1" "$2" >>"$(R "$manifest")"; }
 
 # a directory: created (and recorded) only if missing; mode and owner set only on ones we created
 # (missing parents too, each recorded, so --uninstall removes /var/lib if it made it)
@@ -219,6 +219,8 @@ if [[ $role != hactl ]]; then
   [[ -n $node_bin ]] || node_bin=$(command -v node || true)
   [[ -n $node_bin && $node_bin == /* ]] || die "no Node.js found: install Node >= 20.19 or give --node /absolute/path"
   [[ -x $node_bin ]] || die "--node $node_bin is not executable"
+  "$node_bin" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+    || die "$node_bin is Node $("$node_bin" --version); whmcs-ha needs Node >= 20.19 (Debian 12's nodejs is 18: use NodeSource's 20.x)"
 fi
 
 # the manifest first, so everything after it can be recorded; the directories that hold it are

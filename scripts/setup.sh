@@ -16,7 +16,8 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 # --- Debian packages the lab uses (the same list as deploy/lab/preflight.ts)
 # openssl: whmcs-hactl pki signs the cluster's certificates with it (the lab makes its PKI at every up)
 # chromium: the dashboard's browser test (playwright-core drives it; no browser is ever downloaded)
-packages=(iproute2 mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium lsyncd openssl)
+# systemd: `systemd-analyze verify` of deploy/systemd/ in test/lab/install.test.ts
+packages=(iproute2 mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium lsyncd openssl systemd)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
