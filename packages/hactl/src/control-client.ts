@@ -12,6 +12,12 @@ export class UnreachableError extends WhaError {
   override readonly exitCode = 3;
 }
 
+/** The coordinator refused this certificate (wrong role, or no identity): exit code 1, and no other coordinator is tried (all share the policy). */
+export class AccessDeniedError extends WhaError {
+  override readonly name = 'AccessDeniedError';
+  override readonly exitCode = 1;
+}
+
 interface ControlStub extends grpc.Client {
   Status(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string; fromLeader: boolean }) => void): void;
   Operate(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: OperateReply) => void): void;
@@ -66,7 +72,7 @@ export class ControlClient {
     return new Promise((resolve, reject) => {
       const s = this.stub(endpoint);
       (s[method] as (r: object, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: T) => void) => void).call(s, req, this.deadline(), (e, r) =>
-        e ? reject(e) : resolve(r),
+        e ? reject(accessDenied(e) ?? e) : resolve(r),
       );
     });
   }
@@ -101,6 +107,7 @@ export class ControlClient {
       try {
         return JSON.parse((await this.call<{ json: string }>(ep, 'History', { limit })).json) as unknown[];
       } catch (e) {
+        if (e instanceof AccessDeniedError) throw e;
         errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
@@ -114,6 +121,7 @@ export class ControlClient {
       try {
         return JSON.parse((await this.call<{ json: string }>(ep, 'Check', {})).json) as Record<string, unknown>;
       } catch (e) {
+        if (e instanceof AccessDeniedError) throw e;
         errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
@@ -133,6 +141,7 @@ export class ControlClient {
       try {
         reply = await this.call<OperateReply>(ep, 'Operate', req);
       } catch (e) {
+        if (e instanceof AccessDeniedError) throw e;
         const se = e as grpc.ServiceError;
         if (se.code === grpc.status.INVALID_ARGUMENT) throw new RemoteInputError(se.details);
         errors.push(`${ep}: ${se.details || se.message}`);
@@ -162,4 +171,9 @@ export class ControlClient {
       stream.on('error', (e: grpc.ServiceError) => (e.code === grpc.status.CANCELLED ? resolve() : reject(new UnreachableError(`${ep}: ${e.details}`))));
     });
   }
+}
+
+function accessDenied(e: grpc.ServiceError): AccessDeniedError | null {
+  if (e.code !== grpc.status.PERMISSION_DENIED && e.code !== grpc.status.UNAUTHENTICATED) return null;
+  return new AccessDeniedError(`refused by the coordinator (${grpc.status[e.code]}): ${e.details}`);
 }
