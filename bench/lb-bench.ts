@@ -1,0 +1,84 @@
+/**
+ * LB apply time: NginxWriter.apply (render -> stage -> nginx -t on a staged copy -> atomic rename ->
+ * reload -> verify through the LB) on a real nginx on loopback, switching between two backends;
+ * baseline: what a bare script does, `nginx -t` then `nginx -s reload` on the live file.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NginxWriter } from '../packages/coordinator/src/lb/nginx-writer.js';
+import { runProgram } from '../packages/coordinator/src/lb/run-program.js';
+import { freePort } from '../packages/coordinator/test/support/free-port.js';
+import type { Figure } from './figure.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function lbBench(runs = Number(process.env.BENCH_LB_RUNS ?? 10)): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'wha-bench-lb-'));
+  const conf = join(dir, 'conf', 'nginx.conf');
+  const upstreamFile = join(dir, 'managed', 'upstream.conf');
+  const [lb, w1, w2] = [await freePort(), await freePort(), await freePort()];
+  const args = ['-p', dir];
+  for (const d of ['conf', 'managed', 'logs']) mkdirSync(join(dir, d), { recursive: true });
+  writeFileSync(
+    conf,
+    `pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  include ${upstreamFile};
+  server { listen 127.0.0.1:${w1}; location / { add_header x-whmcs-ha-node web001 always; return 200 "web001\\n"; } }
+  server { listen 127.0.0.1:${w2}; location / { add_header x-whmcs-ha-node web002 always; return 200 "web002\\n"; } }
+  server { listen 127.0.0.1:${lb}; location / { proxy_pass http://whmcs_backend; } }
+}
+`,
+  );
+  writeFileSync(upstreamFile, `upstream whmcs_backend { server 127.0.0.1:${w1}; }\n`);
+  const start = await runProgram('/usr/sbin/nginx', [...args, '-c', conf]);
+  if (start.code !== 0) throw new Error(`nginx did not start: ${start.stderr}`);
+  try {
+    const writer = new NginxWriter({
+      upstreamFile,
+      upstreamName: 'whmcs_backend',
+      nginxBinary: '/usr/sbin/nginx',
+      nginxConfig: conf,
+      nginxArgs: args,
+      verifyUrl: `http://127.0.0.1:${lb}/`,
+      verifyTimeoutMs: 15_000,
+    });
+    const nodes = [
+      { name: 'web001', upstream: `127.0.0.1:${w1}` },
+      { name: 'web002', upstream: `127.0.0.1:${w2}` },
+    ];
+    const apply: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await writer.apply({ nodes, targets: [i % 2 === 0 ? 'web002' : 'web001'], epoch: i + 2, reason: 'bench' });
+      apply.push(performance.now() - t0);
+      const t1 = performance.now();
+      const t = await runProgram('/usr/sbin/nginx', [...args, '-c', conf, '-t']);
+      const r = await runProgram('/usr/sbin/nginx', [...args, '-c', conf, '-s', 'reload']);
+      if (t.code !== 0 || r.code !== 0) throw new Error(`nginx -t / reload failed: ${t.stderr}${r.stderr}`);
+      bare.push(performance.now() - t1);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const a = median(apply);
+    const b = median(bare);
+    return [
+      {
+        area: 'lb',
+        name: 'LB apply (NginxWriter.apply: stage, nginx -t on a copy, rename, reload, verify through the LB)',
+        value: a,
+        unit: 'ms',
+        text: `median of ${runs}, max ${Math.max(...apply).toFixed(0)} ms`,
+        baseline: { name: 'nginx -t + nginx -s reload (no staging, no verify)', value: b, unit: 'ms' },
+        ratio: a / b,
+      },
+    ];
+  } finally {
+    await runProgram('/usr/sbin/nginx', [...args, '-c', conf, '-s', 'stop']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
