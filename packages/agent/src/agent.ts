@@ -234,11 +234,12 @@ export class Agent {
       this.maybeReportNow();
       const wait = Math.max(0, this.cfg.reportIntervalMs - (Date.now() - t0));
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, wait);
-        function done() {
+        const done = () => {
           clearTimeout(t);
+          this.wakers.delete(done);
           resolve();
-        }
+        };
+        const t = setTimeout(done, wait);
         this.wakers.add(done);
       });
     }
