@@ -22,6 +22,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   #summary span { margin-right: 1.2rem; }
   #history { background: #fff; border: 1px solid #d5d9e0; padding: .4rem .6rem; max-height: 22rem; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
   #operator { margin-top: 1rem; padding: .6rem; background: #fff8e6; border: 1px solid #e8c66a; display: inline-block; }
+  /* an author display rule would otherwise override the hidden attribute */
+  [hidden] { display: none !important; }
   button { font: inherit; padding: .2rem .8rem; }
 </style>
 </head>

@@ -84,7 +84,7 @@ export class CoordinatorMetrics {
     });
     new Gauge({
       name: 'whmcs_ha_last_failover_duration_seconds',
-      help: 'Duration of the last failover, from decision to the new writer serving (absent before the first)',
+      help: 'Duration of the last failover, from decision to the new writer serving (0 before the first)',
       registers: [r],
       collect() {
         this.reset();
