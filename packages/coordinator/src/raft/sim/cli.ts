@@ -15,17 +15,25 @@ function intArg(name: string, raw: string | undefined, dflt: number, min: number
   return n;
 }
 
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        seeds: { type: 'string' },
+        seed: { type: 'string' },
+        nodes: { type: 'string' },
+        'chaos-ticks': { type: 'string' },
+        mutation: { type: 'string' },
+        trace: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new InputError('arguments', `${(err as Error).message} (usage: pnpm sim --seeds N [--seed S] [--nodes N] [--chaos-ticks T] [--mutation M] [--trace])`, 'command line');
+  }
+}
+
 function main(): number {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string' },
-      seed: { type: 'string' },
-      nodes: { type: 'string' },
-      'chaos-ticks': { type: 'string' },
-      mutation: { type: 'string' },
-      trace: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parse();
   const seed = intArg('--seed', values.seed, 1, 0);
   const seeds = intArg('--seeds', values.seeds, values.seed === undefined ? 100 : 1, 1);
   const nodes = intArg('--nodes', values.nodes, 3, 1);
