@@ -123,6 +123,10 @@ export class RaftNode extends EventEmitter {
   async start(): Promise<void> {
     if (this.started) return;
     const state = await this.storage.load();
+    if (state.hardState.term === 0 && state.entries.length === 0 && !state.snapshot) {
+      // Fine for a new cluster; dangerous for a voter whose data was lost (docs/raft.md, "Membership").
+      this.opts.logger.warn({ dataDir: this.opts.dataDir }, 'raft: starting with an empty log; if this coordinator was a voter before, its data directory was lost and must be restored first');
+    }
     if (this.storage.lastLoad.truncatedBytes > 0) {
       this.opts.logger.warn({ bytes: this.storage.lastLoad.truncatedBytes }, 'raft: cut a torn or corrupt tail off the log');
     }
