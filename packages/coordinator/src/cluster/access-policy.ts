@@ -53,7 +53,7 @@ export function decideAccess(
   if (!identity) return { code: grpc.status.UNAUTHENTICATED, details: 'a client certificate of the cluster CA with a whmcs-ha identity is required' };
   const roles = ACCESS[service][method] ?? [];
   if (!roles.includes(identity.role)) {
-    return { code: grpc.status.PERMISSION_DENIED, details: `${service}.${method} is not allowed to a ${identity.role} certificate (${identity.name})` };
+    return { code: grpc.status.PERMISSION_DENIED, details: `${service}.${method} is not allowed to ${identity.role === 'agent' || identity.role === 'operator' ? 'an' : 'a'} ${identity.role} certificate (${identity.name})` };
   }
   const problem = check?.(method, identity, call);
   return problem ? { code: grpc.status.PERMISSION_DENIED, details: problem } : null;
