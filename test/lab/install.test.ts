@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { isAlive, processStartTime, stopProcess } from '../../deploy/lab/process
 import { inNetns, spawnDaemon } from '../../deploy/lab/run.js';
 import { secretFiles } from '../../deploy/lab/secrets.js';
 import { readState, writeState } from '../../deploy/lab/state-file.js';
-import { coordinatorConfigSchema, loadAgentConfig, loadCoordinatorConfig, loadHactlConfig } from '../../packages/shared/src/index.js';
+import { loadAgentConfig, loadCoordinatorConfig, loadHactlConfig } from '../../packages/shared/src/index.js';
 import type { StatusJson } from './cluster-client.js';
 import { writeThroughLb } from './cluster-client.js';
 import { labCli } from './lab-cli.js';
@@ -201,14 +201,38 @@ describe('bundles and install.sh in lab 6', () => {
 
     // the 3-server example configs, adapted to the lab: addresses, paths, and the lab's nginx instance
     const monitorPassword = readFileSync(secretFiles(layout).monitor, 'utf8').trim();
-    // mTLS is not what this test is about (the security issue tests it): the lab runs without it,
-    // saying so explicitly where the config schema requires that (insecure: true)
-    const plainText = 'insecure' in coordinatorConfigSchema.shape ? 'insecure: true\n' : '';
+    // mTLS as the operator guide sets it up: a cluster CA made with the installed whmcs-hactl on the
+    // admin host, one certificate per program; each server gets the CA and its own files in
+    // /etc/whmcs-ha/tls/, and a coordinator's files belong to whmcs-ha (it runs as that user)
+    const hactlMjs = join(rootOf('admin'), 'opt/whmcs-ha/hactl/whmcs-hactl.mjs');
+    const pki = join(rootOf('admin'), 'etc/whmcs-ha/tls');
+    const pkiRun = async (args: string[]) => {
+      const r = await runProgram(process.execPath, [hactlMjs, 'pki', ...args, '--dir', pki]);
+      expect(r.code, `pki ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    };
+    await pkiRun(['init']);
+    for (const h of voters) await pkiRun(['issue', '--role', 'coordinator', '--name', h.name, '--host', h.address]);
+    for (const w of layout.web) await pkiRun(['issue', '--role', 'agent', '--name', w.name]);
+    await pkiRun(['issue', '--role', 'operator', '--name', 'admin']);
+    const putTls = (root: string, role: 'agent' | 'coordinator', name: string) => {
+      const dir = join(root, 'etc/whmcs-ha/tls');
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      for (const f of ['ca.pem', `${role}-${name}.pem`, `${role}-${name}.key`]) {
+        copyFileSync(join(pki, f), join(dir, f));
+        chmodSync(join(dir, f), 0o600);
+        if (role === 'coordinator') {
+          const [, , uid, gid] = readFileSync(join(root, 'etc/passwd'), 'utf8').split('\n').find((l) => l.startsWith('whmcs-ha:'))!.split(':');
+          chownSync(join(dir, f), Number(uid), Number(gid));
+        }
+      }
+    };
+    for (const h of voters) putTls(rootOf(h), 'coordinator', h.name);
+    for (const w of layout.web) putTls(rootOf(w), 'agent', w.name);
     const adapt = (text: string, root: string) =>
       text
         .replaceAll('10.0.0.', `${layout.subnet.replace(/\.0\/24$/, '.')}`)
         .replaceAll('/var/lib/whmcs-ha/', `${root}/var/lib/whmcs-ha/`)
-        .replace(/^tls: .*\n/m, plainText);
+        .replaceAll('/etc/whmcs-ha/tls/', `${root}/etc/whmcs-ha/tls/`);
     for (const h of voters) {
       const root = rootOf(h);
       let text = adapt(readFileSync(join(examples, 'three-server', h.name, 'coordinator.yaml'), 'utf8'), root);
@@ -278,7 +302,6 @@ describe('bundles and install.sh in lab 6', () => {
     // the installed whmcs-hactl sees a leader, the three voters and web001 active
     const hactlBin = join(rootOf('admin'), 'usr/local/bin/whmcs-hactl');
     expect(readlinkSync(hactlBin)).toBe('/opt/whmcs-ha/bin/whmcs-hactl');
-    const hactlMjs = join(rootOf('admin'), 'opt/whmcs-ha/hactl/whmcs-hactl.mjs');
     let last: StatusJson | undefined;
     let lastErr = '';
     const deadline = Date.now() + 90_000;
@@ -342,7 +365,7 @@ describe('bundles and install.sh in lab 6', () => {
     for (const h of [...hosts, 'admin' as const]) {
       const root = rootOf(h);
       // the operator's own files are theirs to remove (install.sh keeps a directory that holds them)
-      for (const f of ['agent.yaml', 'agent.env', 'coordinator.yaml', 'hactl.yaml']) rmSync(join(root, 'etc/whmcs-ha', f), { force: true });
+      for (const f of ['agent.yaml', 'agent.env', 'coordinator.yaml', 'hactl.yaml', 'tls']) rmSync(join(root, 'etc/whmcs-ha', f), { recursive: true, force: true });
       for (const { role } of roles(h).reverse()) {
         const r = await runProgram('bash', [installSh, '--root', root, '--uninstall', role]);
         expect(r.code, r.stderr).toBe(0);
