@@ -58,6 +58,6 @@ describe('a new leader finishes a half-done failover', () => {
     await poll('web001 rejoined', (s) => s.nodes.find((n) => n.name === 'web001')?.role === 'passive' && s.nodes.every((n) => n.healthy), 60_000);
     await hactl(layout, ['ack']);
     const back = await hactl(layout, ['switchover', '--to', 'web001', '--yes']);
-    expect(back.code, back.stderr).toBe(0);
+    expect(back.code, `${back.stderr}\n${(await hactl(layout, ['history', '--limit', '8'])).stdout}`).toBe(0);
   });
 });

@@ -27,6 +27,11 @@ runMain(async (argv) => {
   if (!values.config) throw new InputError('--config', `is required\n${USAGE}`);
   const cfg = loadCoordinatorConfig(values.config);
   const c = new Coordinator(cfg);
+  // Raft stops itself when it cannot persist; a coordinator that cannot vote safely must not go on serving
+  c.raft.on('fatal', (err: Error) => {
+    c.logger.fatal({ err: err.message }, 'raft storage failed; exiting so the service manager restarts this coordinator');
+    process.exit(1);
+  });
   await c.start();
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {

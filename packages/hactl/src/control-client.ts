@@ -101,9 +101,11 @@ export class ControlClient {
     return { status, endpoint: best.ep, reachable };
   }
 
-  async history(limit: number): Promise<unknown[]> {
+  /** History from `prefer` first (the leader: a follower that just restarted may still be catching up), then the others. */
+  async history(limit: number, prefer?: string): Promise<unknown[]> {
     const errors: string[] = [];
-    for (const ep of this.endpoints) {
+    const order = prefer ? [prefer, ...this.endpoints.filter((e) => e !== prefer)] : this.endpoints;
+    for (const ep of order) {
       try {
         return JSON.parse((await this.call<{ json: string }>(ep, 'History', { limit })).json) as unknown[];
       } catch (e) {

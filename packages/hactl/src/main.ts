@@ -186,7 +186,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
       const reply = await client.operate({ action: command, node: to, force: values.force });
       if (!reply.accepted) return report(reply, json);
       if (!json) err(reply.message);
-      return waitForOperation(client, JSON.parse(reply.json || '{}') as { epoch?: number }, waitMs, json);
+      return waitForOperation(client, JSON.parse(reply.json || '{}') as { epoch?: number; to?: string | null }, waitMs, json);
     }
   }
   return 2;
@@ -199,14 +199,17 @@ function report(reply: { accepted: boolean; message: string }, json: boolean): n
 }
 
 /** Shows the step machine's progress until the writer has moved (or the operation was aborted). */
-async function waitForOperation(client: ControlClient, started: { epoch?: number }, waitMs: number, json: boolean): Promise<number> {
+async function waitForOperation(client: ControlClient, started: { epoch?: number; to?: string | null }, waitMs: number, json: boolean): Promise<number> {
   const deadline = Date.now() + waitMs;
   let lastStep = '';
   const t0 = Date.now();
   while (Date.now() < deadline) {
     let s: StatusObject;
+    let endpoint: string;
     try {
-      s = (await client.status()).status as unknown as StatusObject;
+      const r = await client.status();
+      s = r.status as unknown as StatusObject;
+      endpoint = r.endpoint;
     } catch {
       await new Promise((r) => setTimeout(r, 250));
       continue;
@@ -216,11 +219,13 @@ async function waitForOperation(client: ControlClient, started: { epoch?: number
       if (op.step !== lastStep && !json) err(`  ${op.kind} ${op.from ?? '(none)'} -> ${op.to}: step ${op.step} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       lastStep = op.step;
     } else if (started.epoch === undefined || s.epoch >= started.epoch) {
-      const events = (await client.history(5)) as Array<{ kind: string; text: string }>;
+      // the committed state decides: the writer is the target now, or the operation was aborted
+      const ok = started.to ? s.active === started.to : true;
+      const events = (await client.history(5, endpoint).catch(() => [])) as Array<{ kind: string; text: string }>;
       const last = [...events].reverse().find((e) => /-(done|aborted)$/.test(e.kind));
-      const ok = Boolean(last && last.kind.endsWith('-done'));
+      const text = last?.text ?? `active is ${s.active ?? '(none)'} at epoch ${s.epoch}`;
       if (json) out(JSON.stringify({ ok, active: s.active, epoch: s.epoch, event: last?.text ?? null }));
-      else (ok ? out : err)(last?.text ?? `active is ${s.active} at epoch ${s.epoch}`);
+      else (ok ? out : err)(text);
       return ok ? 0 : 1;
     }
     await new Promise((r) => setTimeout(r, 250));

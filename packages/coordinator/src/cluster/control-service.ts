@@ -138,7 +138,11 @@ export class ControlService {
       message: plan.warning ? `${plan.message} (warning: ${plan.warning})` : plan.message,
       leaderId: raft.id,
       leaderAddress: '',
-      json: JSON.stringify({ opId: opId && 'id' in opId ? opId.id : null, epoch: this.c.state.state.epoch }),
+      json: JSON.stringify({
+        opId: opId?.type === 'op-begin' ? opId.id : null,
+        to: opId?.type === 'op-begin' ? opId.to : null,
+        epoch: this.c.state.state.epoch,
+      }),
     };
   }
 }
