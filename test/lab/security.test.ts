@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +115,25 @@ describe('security in the lab', () => {
     expect(web001.healthy).toBe(true);
     expect(web001.lastReportAgeMs).toBeLessThan(3000);
     expect(essence(after)).toEqual(before);
+  });
+
+  it('never shows a password or key in any log, the status output or the doctor', async () => {
+    const secrets = readdirSync(layout.secretsDir)
+      .filter((f) => f.endsWith('.password') || f.endsWith('.token'))
+      .map((f) => readFileSync(join(layout.secretsDir, f), 'utf8').trim())
+      .filter((v) => v.length >= 8);
+    const pkiDir = join(layout.secretsDir, 'pki');
+    // the body of every private key (a line of base64 is enough to recognise one)
+    for (const f of readdirSync(pkiDir).filter((x) => x.endsWith('.key'))) {
+      secrets.push(readFileSync(join(pkiDir, f), 'utf8').split('\n')[1]!);
+    }
+    expect(secrets.length).toBeGreaterThanOrEqual(4);
+    const outputs = [
+      ...readdirSync(layout.logsDir).map((f) => readFileSync(join(layout.logsDir, f), 'utf8')),
+      (await runBin('hactl', ['--config', layout.hactlFile, 'status', '--json'])).stdout,
+      (await runBin('hactl', ['--config', layout.hactlFile, 'check', '--json'])).stdout,
+      (await runBin('hactl', ['--config', layout.hactlFile, 'history', '--json'])).stdout,
+    ];
+    for (const secret of secrets) for (const text of outputs) expect(text.includes(secret)).toBe(false);
   });
 });
