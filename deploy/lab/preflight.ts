@@ -15,10 +15,12 @@ const REQUIREMENTS: Requirement[] = [
   { program: 'php-fpm8.2', pkg: 'php8.2-fpm' },
   { program: 'nginx', pkg: 'nginx' },
   { program: 'rsync', pkg: 'rsync' },
+  // the lab's PKI is made with whmcs-hactl pki at every up
+  { program: 'openssl', pkg: 'openssl' },
 ];
 
 /** The Debian packages the lab uses (scripts/setup.sh installs the same list). */
-export const LAB_PACKAGES = ['iproute2', 'mariadb-server', 'mariadb-client', 'php8.2-fpm', 'php8.2-mysql', 'nginx', 'rsync'];
+export const LAB_PACKAGES = ['iproute2', 'mariadb-server', 'mariadb-client', 'php8.2-fpm', 'php8.2-mysql', 'nginx', 'rsync', 'openssl'];
 
 export class PreflightError extends Error {
   constructor(message: string) {
