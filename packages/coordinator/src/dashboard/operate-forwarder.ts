@@ -21,13 +21,16 @@ export class OperateForwarder {
   constructor(
     private readonly local: (req: OperateArgs, by: string) => Promise<OperateReply>,
     private readonly timeoutMs = 10_000,
+    /** this coordinator's own mTLS credentials (coordinators may call each other's Control service) */
+    private readonly credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    private readonly channelOptions: grpc.ChannelOptions = {},
   ) {}
 
   async operate(req: OperateArgs, by: string): Promise<OperateReply> {
     const reply = await this.local(req, by);
     if (reply.accepted || !reply.leaderAddress) return reply;
     const Ctor = clientConstructor('Control');
-    const stub = new Ctor(reply.leaderAddress, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as ControlStub;
+    const stub = new Ctor(reply.leaderAddress, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions }) as unknown as ControlStub;
     try {
       return await new Promise<OperateReply>((resolve, reject) =>
         stub.Operate(req, { deadline: new Date(Date.now() + this.timeoutMs) }, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r))),

@@ -1,3 +1,4 @@
+import { channelCredentials, tlsChannelOptions } from '@whmcs-ha/shared';
 import type { Coordinator } from '../cluster/coordinator.js';
 import { DashboardServer } from '../dashboard/dashboard-server.js';
 import { OperateForwarder } from '../dashboard/operate-forwarder.js';
@@ -25,7 +26,7 @@ export class HttpServices {
       }
       if (cfg.dashboard) {
         const token = cfg.dashboard.operatorTokenFile ? OperatorToken.load(cfg.dashboard.operatorTokenFile, cfg.source) : null;
-        const forwarder = new OperateForwarder((req, by) => c.control.operate(req, by));
+        const forwarder = new OperateForwarder((req, by) => c.control.operate(req, by), 10_000, channelCredentials(c.tls), tlsChannelOptions(c.tls));
         dashboard = new DashboardServer(
           {
             status: () => c.status(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { grpc, serviceDefinition, type Role } from '@whmcs-ha/shared';
+import { channelCredentials, grpc, serviceDefinition, tlsChannelOptions, type Role } from '@whmcs-ha/shared';
+import { OperateForwarder } from '../../src/dashboard/operate-forwarder.js';
 
 const serviceDefinitionOf = (service: 'Control' | 'Raft', method: string) => serviceDefinition(service)[method]!;
 import type { Coordinator } from '../../src/cluster/coordinator.js';
@@ -64,6 +65,18 @@ describe('mTLS and roles on the coordinator', () => {
     expect(leader.refusals.get('Control.Operate') ?? 0).toBe(refused);
     // coordinators among themselves may use the control API too
     expect(await codeOf(unary(as('coordinator', 'c2'), 'Status', {}))).toBe(grpc.status.OK);
+  });
+
+  it("forwards the dashboard's operator action from a follower to the leader with the coordinator's own certificate", async () => {
+    const follower = trio.coordinators.find((c) => c !== leader)!;
+    const forwarder = new OperateForwarder((req, by) => follower.control.operate(req, by), 5000, channelCredentials(follower.tls), tlsChannelOptions(follower.tls));
+    // the leader itself answers (no agent has reported, so nothing to pause): the mTLS call went through
+    const r = await forwarder.operate({ action: 'pause', node: '', force: false, on: false, reason: 'dashboard' }, 'dashboard');
+    expect(r.message).toMatch(/not initialised/);
+    expect(r.leaderId).toBe(leader.cfg.id);
+    // and it is the forwarded call that answered: without the certificate the leader cannot be reached
+    const plain = new OperateForwarder((req, by) => follower.control.operate(req, by), 3000);
+    await expect(plain.operate({ action: 'pause', node: '', force: false, on: false, reason: 'dashboard' }, 'dashboard')).rejects.toThrow();
   });
 
   it('refuses a viewer switchover with PERMISSION_DENIED and changes nothing', async () => {
