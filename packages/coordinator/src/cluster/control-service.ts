@@ -1,4 +1,4 @@
-import { grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
+import { callerIdentity, grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
 import { runDoctor, type DoctorInput, type DoctorReport } from '../doctor/doctor.js';
 import { encodeEntry } from '../engine/cluster-state.js';
 import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
@@ -106,7 +106,9 @@ export class ControlService {
   }
 
   private peerName(call: grpc.ServerUnaryCall<unknown, unknown>): string {
-    return `operator@${call.getPeer()}`;
+    // with mTLS the history names who acted, from their certificate
+    const id = callerIdentity(call);
+    return id ? `${id.role} ${id.name}` : `operator@${call.getPeer()}`;
   }
 
   async operate(raw: unknown, by: string): Promise<OperateReply> {
