@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode
 import { createLogger, InputError, loadAgentConfig, runMain } from '@whmcs-ha/shared';
 import { Agent, AGENT_VERSION } from './agent.js';
 import { cronGate } from './cron-gate.js';
