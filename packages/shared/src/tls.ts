@@ -50,10 +50,13 @@ export function readTlsMaterial(
   const ca = readPem(tls.ca, 'tls.ca', source);
   const cert = readPem(tls.cert, 'tls.cert', source);
   const key = readPem(tls.key, 'tls.key', source);
-  let caCert: X509Certificate;
+  // the CA file may hold several certificates: during a CA rotation it trusts the old and the new CA
+  let caCerts: X509Certificate[];
   let own: X509Certificate;
   try {
-    caCert = new X509Certificate(ca);
+    const blocks = ca.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    caCerts = blocks.map((b) => new X509Certificate(b));
+    if (caCerts.length === 0) throw new Error('no certificate');
   } catch {
     throw new InputError('tls.ca', `${tls.ca} is not a PEM certificate`, source);
   }
@@ -69,7 +72,7 @@ export function readTlsMaterial(
     throw new InputError('tls.key', `${tls.key} is not a PEM private key`, source);
   }
   if (!own.checkPrivateKey(keyObject)) throw new InputError('tls.key', `${tls.key} is not the key of ${tls.cert}`, source);
-  if (!own.verify(caCert.publicKey)) throw new InputError('tls.cert', `${tls.cert} is not signed by the CA in ${tls.ca}`, source);
+  if (!caCerts.some((c) => own.verify(c.publicKey))) throw new InputError('tls.cert', `${tls.cert} is not signed by the CA in ${tls.ca}`, source);
   const now = Date.now();
   if (Date.parse(own.validTo) < now) throw new InputError('tls.cert', `${tls.cert} expired on ${own.validTo}`, source);
   const identity = identityFromCertificate({ subjectaltname: own.subjectAltName ?? '' });
