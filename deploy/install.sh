@@ -300,5 +300,7 @@ if [[ -z $root ]] && [[ $role != hactl ]] && command -v systemctl >/dev/null && 
 fi
 say "installed $role in $(R "$prefix")/$role (manifest $(R "$manifest"))"
 if [[ $role != hactl ]]; then
-  say "next: cp /etc/whmcs-ha/$role.yaml.example /etc/whmcs-ha/$role.yaml, edit it, then systemctl enable --now $unit"
+  say "next: certificates in /etc/whmcs-ha/tls (whmcs-hactl pki), cp /etc/whmcs-ha/$role.yaml.example /etc/whmcs-ha/$role.yaml and edit it, then systemctl enable --now $unit (docs/operator-guide.md, sections 6-7)"
+else
+  say "next: cp /etc/whmcs-ha/hactl.yaml.example /etc/whmcs-ha/hactl.yaml, edit it, then whmcs-hactl --config /etc/whmcs-ha/hactl.yaml status"
 fi

@@ -294,6 +294,8 @@ describe('bundles and install.sh in lab 6', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(isAlive(pid, startTime), `${role} on ${h.name} exited; see ${log}`).toBe(true);
     };
+    // the health page the example configs probe (operator guide, section 3), in both nodes' WHMCS tree
+    for (const w of layout.web) copyFileSync(join(examples, 'whmcs-ha-health.php'), join(w.appDir, 'whmcs-ha-health.php'));
     // the upstream as the lab wrote it before any coordinator ran, so the installed one must rewrite it
     writeFileSync(nginxPaths(layout, layout.lb).upstreamFile, upstreamConfig(layout, layout.web[0]));
     for (const h of voters) await start(h, 'coordinator');
@@ -349,6 +351,17 @@ describe('bundles and install.sh in lab 6', () => {
     }
     const lbLog = () => readFileSync(join(layout.logsDir, 'lb1-installed-coordinator.log'), 'utf8').split('\n').filter((l) => /lb|nginx|error/i.test(l)).slice(-15).join('\n');
     expect(w2, lbLog()).toMatchObject({ status: 201, node: 'web002' });
+
+    // an automatic failover: the active's mysqld dies; the health page makes lb1's probe agree
+    // (with /fpm-ping as healthUrl it stayed green and vetoed the failover: found following the guide)
+    const web002Db = readState(layout)!.hosts.find((x) => x.name === 'web002')!.processes.find((p) => p.name === 'mariadb')!;
+    process.kill(web002Db.pid, 'SIGKILL');
+    let w3 = await writeThroughLb(layout.lb.address, `install-${Date.now()}-3`);
+    for (let i = 0; i < 300 && !(w3.status === 201 && w3.node === 'web001'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      w3 = await writeThroughLb(layout.lb.address, `install-${Date.now()}-f${i}`);
+    }
+    expect(w3, lbLog()).toMatchObject({ status: 201, node: 'web001' });
 
     // why lb.conf grants CAP_KILL: as whmcs-ha without it, `nginx -s reload` cannot signal the root master
     const lbCreds = unitCredentials(rootOf(layout.lb), 'whmcs-ha-coordinator.service');
