@@ -4,7 +4,9 @@
  *
  * Definitions (all times are epoch ms on the lab machine's one clock):
  *  - lost write: a write acknowledged to the client (HTTP 201) whose id is missing from a node's
- *    final database, after both nodes converged (each node is checked).
+ *    final database, after both nodes converged (each node is checked); and, when the cluster stuck
+ *    with a node kept out for errant transactions, an acknowledged write the active lacked then (the
+ *    harness merges them back to go on, but clients had already lost them: `lostOnActive`).
  *  - split-brain window: order the acknowledged writes by their server-side commit time (created_at,
  *    written by the node that took the write) and cut the sequence into runs of one server_id. A run of
  *    node Y between two runs of node X is a split-brain window unless the coordinators moved the writer
@@ -66,6 +68,8 @@ export interface FailoverJudgement {
 export interface FaultOutcome {
   n: number;
   kind: string;
+  /** the ground truth: did the fault stop the active from serving through the LB */
+  impairsActive: boolean;
   outageMs: number;
   rtoMs: number;
   failover: boolean;
@@ -74,9 +78,16 @@ export interface FaultOutcome {
 export interface CheckResult {
   writes: { sent: number; acknowledged: number; failed: number };
   lost: Record<string, { count: number; sample: string[] }>;
+  /** acknowledged writes the active lacked while a node was kept out, per fault (see lostOnActive) */
+  lostAtFailover: Array<{ n: number; kind: string; node: string; count: number; sample: string[] }>;
   lostTotal: number;
   splitBrain: SplitBrainWindow[];
   availability: { time: number; requests: number; unavailableSeconds: number };
+  /**
+   * Outages during faults that should not have interrupted clients (the active kept its MySQL,
+   * PHP-FPM and LB path): unavailability the product itself caused, in ms.
+   */
+  outageNotExplainedMs: number;
   faults: FaultOutcome[];
   rtoByKind: Record<string, { count: number; medianMs: number; maxMs: number }>;
   failovers: FailoverJudgement[];
@@ -158,6 +169,7 @@ export function faultOutcomes(records: WriteRecord[], faults: Fault[], history: 
     return {
       n: f.n,
       kind: f.kind,
+      impairsActive: f.impairsActive,
       outageMs: Math.round(outage),
       rtoMs: outage > 0 ? Math.round(best.end - f.injectedAt) : 0,
       failover: failoverAts.some((t) => t >= f.injectedAt && t < windowEnd),
@@ -195,10 +207,13 @@ export function check(inp: CheckInput): CheckResult {
   return {
     writes: { sent: inp.records.length, acknowledged: acked.length, failed: inp.records.length - acked.length },
     lost,
-    lostTotal: Object.values(lost).reduce((s, x) => s + x.count, 0),
+    lostAtFailover: inp.faults.filter((f) => f.lostOnActive && f.lostOnActive.count > 0).map((f) => ({ n: f.n, kind: f.kind, ...f.lostOnActive! })),
+    lostTotal:
+      Object.values(lost).reduce((s, x) => s + x.count, 0) + inp.faults.reduce((s, f) => s + (f.lostOnActive?.count ?? 0), 0),
     splitBrain: splitBrainWindows(inp.records, fullest, inp.history),
     availability: availability(inp.records, inp.startedAt, inp.endedAt),
     faults,
+    outageNotExplainedMs: faults.filter((f) => !f.impairsActive).reduce((a, f) => a + f.outageMs, 0),
     rtoByKind,
     failovers,
     wrongfulFailovers: failovers.filter((f) => f.wrongful).length,

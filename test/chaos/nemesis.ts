@@ -64,8 +64,14 @@ export interface Fault {
   settledAt: number | null;
   /** why the cluster did not settle after healing (a stuck cluster), else null */
   stuck: string | null;
-  /** operator actions the harness took after settling (ack of the anti-flapping block, resume) */
+  /** operator actions the harness took after settling (ack of the anti-flapping block, resume, merge) */
   operatorActions: string[];
+  /**
+   * Acknowledged writes the active lacked when the cluster stuck with a node kept out (errant
+   * transactions): the new active served without them, so clients lost them, whatever the harness's
+   * merge did afterwards.
+   */
+  lostOnActive: { node: string; count: number; sample: string[] } | null;
 }
 
 /** mulberry32: small, seedable, good enough to pick faults reproducibly. */
@@ -250,6 +256,7 @@ export class Nemesis {
       settledAt: null,
       stuck: null,
       operatorActions: [],
+      lostOnActive: null,
     };
     this.faults.push(fault);
     this.current = { fault, undo };

@@ -37,10 +37,11 @@ export function summary(rep: ChaosReport): string {
   const lines = [
     `chaos run: seed ${rep.seed}, lab ${rep.labId}, ${rep.durationS.toFixed(0)} s, semi-sync ${rep.semiSync ? 'on' : 'off'}, ${rep.faults.length} faults`,
     `writes: ${r.writes.sent} sent, ${r.writes.acknowledged} acknowledged, ${r.writes.failed} failed or timed out`,
-    `lost acknowledged writes: ${r.lostTotal} (${Object.entries(r.lost).map(([n, l]) => `${n}: ${l.count}`).join(', ')})`,
+    `lost acknowledged writes: ${r.lostTotal} (final databases: ${Object.entries(r.lost).map(([n, l]) => `${n}: ${l.count}`).join(', ')}; missing on the active while a node was kept out: ${r.lostAtFailover.reduce((a, x) => a + x.count, 0)})`,
     `split-brain windows: ${r.splitBrain.length}`,
     `wrongful failovers: ${r.wrongfulFailovers} of ${r.failovers.length} failovers`,
     `availability: ${pct(r.availability.time)} of seconds (${r.availability.unavailableSeconds} s without an acknowledged write), ${pct(r.availability.requests)} of requests`,
+    `outage during faults that should not interrupt clients (the active kept MySQL, PHP-FPM and its LB path): ${s1(r.outageNotExplainedMs)}`,
     `stuck after a fault: ${r.stuck.length}${r.stuck.map((s) => `\n  fault ${s.n} ${s.kind}: ${s.problem}`).join('')}`,
     '',
     'RTO per fault kind (injection -> first acknowledged write after the outage; 0 = no outage > 1 s):',
@@ -61,6 +62,7 @@ export function summary(rep: ChaosReport): string {
   }
   for (const w of r.splitBrain) lines.push(`SPLIT BRAIN: ${w.node} took ${w.writes} writes between runs of ${w.between} (${new Date(w.from).toISOString()} .. ${new Date(w.to).toISOString()})`);
   for (const [n, l] of Object.entries(r.lost)) if (l.count > 0) lines.push(`LOST on ${n}: ${l.sample.join(' ')}`);
+  for (const l of r.lostAtFailover) lines.push(`LOST after fault ${l.n} (${l.kind}): ${l.count} acknowledged write(s) missing on the active ${l.node}, e.g. ${l.sample.slice(0, 5).join(' ')}`);
   lines.push('', rep.verdict.ok ? 'verdict: OK' : `verdict: FAILED: ${rep.verdict.reasons.join('; ')}`);
   return lines.join('\n');
 }
@@ -103,7 +105,11 @@ export function writeReport(dir: string, rep: ChaosReport, records: WriteRecord[
   mkdirSync(dir, { recursive: true });
   const stamp = rep.startedAt.replace(/[:.]/g, '-');
   const base = join(dir, `chaos-${stamp}-seed${rep.seed}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify({ ...rep, samples }, null, 1)}\n`);
+  // not every write (a 30-minute run has ~100k): acknowledgements per second, and every failed write
+  const perSecond = new Array<number>(Math.ceil(rep.durationS) + 1).fill(0);
+  for (const r of records) if (r.status === 201) perSecond[Math.max(0, Math.min(perSecond.length - 1, Math.floor((r.ackAt - t0) / 1000)))]! += 1;
+  const failed = records.filter((r) => r.status !== 201);
+  writeFileSync(`${base}.json`, `${JSON.stringify({ ...rep, t0, ackedPerSecond: perSecond, failedWrites: failed, samples }, null, 1)}\n`);
   writeFileSync(`${base}.svg`, timelineSvg(rep, records, samples, t0));
   writeFileSync(`${base}.txt`, `${summary(rep)}\n`);
   return { json: `${base}.json`, svg: `${base}.svg`, txt: `${base}.txt` };

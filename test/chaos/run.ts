@@ -9,7 +9,7 @@ import { sql } from '../../deploy/lab/mariadb.js';
 import { labCli } from '../lab/lab-cli.js';
 import { check, type Row } from './checker.js';
 import { ClusterView } from './cluster.js';
-import { FAULT_KINDS, Nemesis, rng, type FaultKind } from './nemesis.js';
+import { FAULT_KINDS, Nemesis, rng, type Fault, type FaultKind } from './nemesis.js';
 import { verdict, writeReport, summary, type ChaosReport } from './report.js';
 import { nowMs, Workload } from './workload.js';
 
@@ -67,6 +67,31 @@ async function converge(layout: LabLayout, tag: string, timeoutMs: number): Prom
   return rows;
 }
 
+/**
+ * A node kept out for errant transactions stops the run from testing anything more. First the
+ * acknowledged writes the active lacks are recorded (lost to clients: the new active served without
+ * them); then the harness does what an operator whose errant rows are plain inserts would do: the
+ * active replicates them back from the kept-out node (START SLAVE), after which the engine rejoins it.
+ */
+async function mergeKeptOut(layout: LabLayout, view: ClusterView, workload: Workload, tag: string, fault: Fault, log: (l: string) => void): Promise<void> {
+  const st = view.last!;
+  const active = layout.web.find((h) => h.name === st.active)!;
+  const have = new Set((await rowsOf(active, tag)).map((r) => r.id));
+  const missing = workload
+    .acked()
+    .map((r) => r.id)
+    .filter((id) => !have.has(id));
+  fault.lostOnActive = { node: active.name, count: missing.length, sample: missing.slice(0, 20) };
+  log(`fault ${fault.n}: ${missing.length} acknowledged write(s) missing on the active ${active.name} while ${Object.keys(st.excluded).join(', ')} is kept out`);
+  await sql(active, 'START SLAVE');
+  fault.operatorActions.push(`merge: START SLAVE on ${active.name} to take back ${Object.keys(st.excluded).join(', ')}'s errant transactions`);
+  const again = await view.waitSettled(SETTLE_TIMEOUT_MS);
+  if (again.ok) {
+    fault.settledAt = nowMs();
+    log(`fault ${fault.n}: settled after the merge`);
+  } else log(`fault ${fault.n}: still not settled after the merge: ${again.problem}`);
+}
+
 export async function runChaos(opts: ChaosOptions): Promise<ChaosOutcome> {
   const log = opts.log ?? ((l: string) => process.stdout.write(`[chaos] ${l}\n`));
   const layout = labLayout(opts.labId, repoRoot);
@@ -122,6 +147,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosOutcome> {
       } else {
         fault.stuck = settled.problem;
         log(`fault ${n}: NOT settled ${SETTLE_TIMEOUT_MS / 1000} s after heal: ${settled.problem}`);
+      }
+      if (!settled.ok && view.last && Object.keys(view.last.excluded).length > 0 && view.last.active) {
+        await mergeKeptOut(layout, view, workload, tag, fault, log);
       }
       // An operator acks after a failover once the failed node is back (blockSeconds would otherwise
       // hold back a failover for the next, unrelated fault), and resumes automation a failed one paused.
