@@ -254,8 +254,15 @@ export class Agent {
   }
 
   private async onCommand(cmd: Command, from: CoordinatorLink): Promise<void> {
-    const result = await this.runner.handle(cmd, from.leadership);
-    from.sendResult(result);
+    let result;
+    try {
+      result = await this.runner.handle(cmd, from.leadership);
+      from.sendResult(result);
+    } catch (e) {
+      // the stream went away mid-command: the leader retries by id and gets the cached result
+      this.logger?.warn({ err: e, id: cmd.id }, 'could not send a command result');
+      if (!result) return;
+    }
     this.metrics.commands.inc({ node: this.cfg.node, kind: cmd.kind ?? '', outcome: result.ok ? 'ok' : result.error.startsWith('refused:') ? 'refused' : 'error' });
     this.maybeReportNow();
   }
