@@ -11,6 +11,10 @@ export const REDACT_PATHS = [
   'config.mysql.password',
   'secret',
   '*.secret',
+  // the dashboard's operator token, in a logged request or message
+  'token',
+  '*.token',
+  '*.*.token',
 ];
 
 export function createLogger(name: string, level = process.env.WHA_LOG_LEVEL ?? 'info'): Logger {
