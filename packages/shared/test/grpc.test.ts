@@ -5,6 +5,6 @@ describe('proto loading', () => {
   it('exposes the three services with their methods', () => {
     expect(Object.keys(serviceDefinition('AgentLink'))).toEqual(['Connect']);
     expect(Object.keys(serviceDefinition('Raft'))).toEqual(['Send']);
-    expect(Object.keys(serviceDefinition('Control')).sort()).toEqual(['History', 'Operate', 'Status', 'Watch']);
+    expect(Object.keys(serviceDefinition('Control')).sort()).toEqual(['Check', 'History', 'Operate', 'Status', 'Watch']);
   });
 });

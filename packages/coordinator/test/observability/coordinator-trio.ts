@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coordinatorConfigSchema, createLogger, type CoordinatorConfig } from '@whmcs-ha/shared';
+import { compileCoordinatorConfig, coordinatorConfigSchema, createLogger, type CoordinatorConfig } from '@whmcs-ha/shared';
 import { Coordinator } from '../../src/cluster/coordinator.js';
 
 /** A free loopback port (bound and released: good enough for a test on loopback). */
@@ -14,11 +14,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * Three real coordinators on loopback (Raft over gRPC, no agents, no LB); `extra` adds config to the first.
- * The config is parsed by the schema; the transport check of compile is left out on purpose, these run
- * on loopback only.
- */
+/** Three real coordinators on loopback (Raft over gRPC, no agents, no LB); `extra` adds config to the first. */
 export async function startTrio(extra: Record<string, unknown>): Promise<{ coordinators: Coordinator[]; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'coord-trio-'));
   const ids = ['c1', 'c2', 'c3'];
@@ -27,6 +23,8 @@ export async function startTrio(extra: Record<string, unknown>): Promise<{ coord
   const coordinators = ids.map((id, i) => {
     const parsed = coordinatorConfigSchema.parse({
       id,
+      // plain gRPC on loopback, for this test only
+      insecure: true,
       listen: peers[i]!.address,
       dataDir: join(dir, id),
       peers,
@@ -35,10 +33,11 @@ export async function startTrio(extra: Record<string, unknown>): Promise<{ coord
         { name: 'web002', upstream: '127.0.0.1:2' },
       ],
       cluster: { initialActive: 'web001' },
-      raft: { tickMs: 20, electionTicks: 10, heartbeatTicks: 1, snapshotEvery: 1000 },
+      // an election timeout of 1-2 s: no leadership churn on a loaded 2-core machine
+      raft: { tickMs: 50, electionTicks: 20, heartbeatTicks: 2, snapshotEvery: 1000 },
       ...(i === 0 ? extra : {}),
     });
-    const cfg = { ...parsed, voters: ids, source: `test ${id}` } as CoordinatorConfig;
+    const cfg: CoordinatorConfig = compileCoordinatorConfig(parsed, `test ${id}`);
     return new Coordinator(cfg, createLogger(`test-${id}`, 'silent'));
   });
   await Promise.all(coordinators.map((c) => c.start()));

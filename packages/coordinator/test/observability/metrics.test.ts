@@ -28,21 +28,30 @@ describe('coordinator /metrics against running coordinators', () => {
     trio = await startTrio({ metrics: { listen: `127.0.0.1:${port}` } });
     c1 = trio.coordinators[0]!;
     await until('a leader', () => trio.coordinators.find((c) => c.raftStatus().role === 'leader'));
+    await until('c1 knows a committed entry', () => c1.raftStatus().commitIndex >= 1);
   });
   afterAll(async () => {
     await trio.stop();
   });
 
   it('serves the Raft role, term and commit index as this coordinator sees them', async () => {
-    const raft = c1.raftStatus();
-    const { values, contentType, text } = await scrape(port);
+    // compare with a raft view that did not change across the scrape
+    let raft = c1.raftStatus();
+    let got = await scrape(port);
+    for (let i = 0; i < 20; i++) {
+      const after = c1.raftStatus();
+      if (after.role === raft.role && after.term === raft.term) break;
+      raft = after;
+      got = await scrape(port);
+    }
+    const { values, contentType, text } = got;
     expect(contentType).toContain('text/plain');
     expect(text).toContain('coordinator="c1"');
     expect(values.get(`whmcs_ha_raft_role{role="${raft.role}"}`)).toBe(1);
     const others = ['leader', 'follower', 'candidate', 'pre-candidate'].filter((r) => r !== raft.role);
     for (const r of others) expect(values.get(`whmcs_ha_raft_role{role="${r}"}`)).toBe(0);
     expect(values.get('whmcs_ha_raft_term')).toBeGreaterThanOrEqual(1);
-    expect(values.get('whmcs_ha_raft_term')).toBe(c1.raftStatus().term);
+    expect(values.get('whmcs_ha_raft_term')).toBe(raft.term);
     expect(values.get('whmcs_ha_raft_commit_index')).toBeGreaterThanOrEqual(1);
   });
 
