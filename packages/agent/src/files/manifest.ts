@@ -74,6 +74,9 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
   private flushing: Promise<void> | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** a path that could not be read in the last pass (cleared by a pass or scan that reads it) */
+  private readError = '';
 
   constructor(private readonly opts: ManifestOptions) {
     super();
@@ -88,7 +91,7 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
       fileCount: this.entries.size,
       totalBytes: this.totalBytes,
       scannedAtMs: this.scannedAtMs,
-      error: this.error,
+      error: [this.error, this.readError].filter(Boolean).join('; '),
       ready: this.ready,
     };
   }
@@ -98,17 +101,27 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
     return [...this.entries.values()].sort((a, b) => cmp(a.path, b.path));
   }
 
-  /** One scan, no watching. */
-  async scan(): Promise<FilesState> {
-    const fresh = new Map<string, ManifestEntry>();
-    await this.walk('', fresh);
-    this.entries.clear();
-    for (const [k, v] of fresh) this.entries.set(k, v);
-    this.ready = true;
-    this.recompute();
-    // a full scan leaves the agent's only big heap of garbage: give it back now
-    collectGarbage();
-    return this.state();
+  /** One full scan (serialised with incremental updates). */
+  scan(): Promise<FilesState> {
+    return this.exclusive(async () => {
+      const fresh = new Map<string, ManifestEntry>();
+      await this.walk('', fresh);
+      this.entries.clear();
+      for (const [k, v] of fresh) this.entries.set(k, v);
+      this.ready = true;
+      this.readError = '';
+      this.recompute();
+      // a full scan leaves the agent's only big heap of garbage: give it back now
+      collectGarbage();
+      return this.state();
+    });
+  }
+
+  /** Runs scans and update passes one at a time: a pass must never interleave with a full scan replacing the entries. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Scans and watches: every directory the walk visits gets a watch; events seen during the scan are applied after it. */
@@ -178,21 +191,24 @@ export class Manifest extends EventEmitter<{ change: [FilesState] }> {
       await this.flushing;
       return;
     }
-    const paths = [...this.dirty];
-    this.dirty = new Set();
-    if (!paths.length) return;
-    this.flushing = (async () => {
+    if (!this.dirty.size) return;
+    this.flushing = this.exclusive(async () => {
+      // taken inside the lock: paths marked during a full scan are re-read after it
+      const paths = [...this.dirty];
+      this.dirty = new Set();
       const before = this.digest;
+      const failed: string[] = [];
       for (const rel of paths) {
         try {
           await this.refresh(rel);
         } catch (e) {
-          this.error = `cannot read ${rel}: ${(e as Error).message}`;
+          failed.push(`cannot read ${rel}: ${(e as Error).message}`);
         }
       }
+      this.readError = failed.join('; ');
       this.recompute();
       if (this.digest !== before) this.emit('change', this.state());
-    })();
+    });
     try {
       await this.flushing;
     } finally {
