@@ -108,6 +108,10 @@ const agentCases: Case[] = [
   ['no tls and no insecure', (c) => delete c.tls, 'tls:'],
   ['tls and insecure', (c) => (c.insecure = true), 'insecure:'],
   ['a tls section without key', (c) => delete c.tls.key, 'tls.key:'],
+  ['a world-readable key', (c) => (c.tls.key = files.openKey), 'tls.key:'],
+  ["a coordinator's certificate", (c) => (c.tls = tls('coordinator', 'lb1')), 'tls.cert:'],
+  ["the other node's certificate", (c) => (c.tls = tls('agent', 'web002')), 'tls.cert:'],
+  ['a certificate from another CA', (c) => (c.tls = otherCa), 'tls.cert:'],
 ];
 
 const coordinatorCases: Case[] = [
