@@ -55,20 +55,36 @@ function initialise(snap: EngineSnapshot, cfg: EngineConfig, now: number): Decis
   if (cfg.mode === 'active-active') {
     return { kind: 'init', mode: cfg.mode, active: null, serving: healthy.sort(), reason: 'every healthy node serves' };
   }
-  // Prefer the configured node, then the one already writable (adopting a running cluster), then priority.
+  // A node already writable is the writer of a running cluster: adopt it, and wait for it rather than
+  // start another writer beside it (which would need a switchover, not an initialisation).
   const writable = snap.nodes.filter((n) => n.report?.mysql?.up && !n.report.mysql.readOnly).map((n) => n.name);
   if (writable.length > 1) {
     return { kind: 'none', reason: `cannot initialise: ${writable.join(' and ')} are both writable; make all but one read-only` };
   }
+  const adopted = writable[0];
+  if (adopted) {
+    if (healthy.includes(adopted)) return { kind: 'init', mode: cfg.mode, active: adopted, serving: [adopted], reason: 'it is already writable' };
+    return { kind: 'none', reason: `waiting for ${adopted}, already writable, to be healthy before initialising` };
+  }
+  const wanted = cfg.initialActive;
+  if (wanted && healthy.includes(wanted)) return { kind: 'init', mode: cfg.mode, active: wanted, serving: [wanted], reason: 'the configured initial active' };
+  if (wanted) {
+    // give the configured node the same grace a failing active gets before looking elsewhere
+    const since = snap.trackers[wanted]?.unhealthySince ?? now;
+    if (now - since < cfg.failureThresholdMs) {
+      return { kind: 'none', reason: `waiting for ${wanted}, the configured initial active, to be healthy before initialising` };
+    }
+  }
   const byPriority = [...cfg.nodes].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
-  const pick =
-    (cfg.initialActive && healthy.includes(cfg.initialActive) ? cfg.initialActive : undefined) ??
-    writable.find((n) => healthy.includes(n)) ??
-    byPriority.find((n) => healthy.includes(n.name))?.name;
+  const pick = byPriority.find((n) => healthy.includes(n.name))?.name;
   if (!pick) return { kind: 'none', reason: 'cannot initialise: no node is healthy' };
-  const why =
-    pick === cfg.initialActive ? 'the configured initial active' : writable.includes(pick) ? 'it is already writable' : 'highest priority healthy node';
-  return { kind: 'init', mode: cfg.mode, active: pick, serving: [pick], reason: why };
+  return {
+    kind: 'init',
+    mode: cfg.mode,
+    active: pick,
+    serving: [pick],
+    reason: wanted ? `highest priority healthy node (${wanted}, the configured initial active, is unhealthy)` : 'highest priority healthy node',
+  };
 }
 
 /**

@@ -140,6 +140,7 @@ export class EngineHarness {
         case 'config': {
           for (const [k, v] of Object.entries(kv(args))) {
             if (k === 'mode') this.cfg.mode = v as EngineConfig['mode'];
+            else if (k === 'initialActive') this.cfg.initialActive = v;
             else if (k === 'priority') {
               const [node, p] = v.split(':');
               this.cfg.nodes.find((n) => n.name === node)!.priority = Number(p);
