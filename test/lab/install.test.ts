@@ -134,9 +134,11 @@ describe('bundles and install.sh in lab 6', () => {
         expect(r.code, `${b}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toContain(`bad.yaml: ${field}:`);
       }
-      // the protos come from beside the bundle: without them the binary says so
-      const h = await runProgram(process.execPath, [bin('whmcs-hactl'), '--endpoint', `${layout.lb.address}:7400`, 'status'], { cwd: dir, env: { ...process.env, WHA_PROTO_DIR: join(dir, 'nowhere') } });
+      // the protos are loaded from beside the bundle: without them the binary says so
+      rmSync(join(dir, 'proto'), { recursive: true });
+      const h = await runProgram(process.execPath, [bin('whmcs-hactl'), '--endpoint', '127.0.0.1:9', 'status'], { cwd: dir });
       expect(h.code).not.toBe(0);
+      expect(h.stderr).toContain('cannot find proto/whmcsha/v1/*.proto');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
