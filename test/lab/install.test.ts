@@ -90,6 +90,77 @@ describe('systemd units', () => {
   });
 });
 
+describe('install.sh', () => {
+  const seedRoot = (root: string) => {
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    for (const f of ['passwd', 'group', 'shadow', 'gshadow', 'passwd-', 'group-', 'shadow-', 'gshadow-', '.pwd.lock']) {
+      if (existsSync(join('/etc', f))) copyFileSync(join('/etc', f), join(root, 'etc', f));
+      else writeFileSync(join(root, 'etc', f), '');
+    }
+  };
+
+  it('refuses bad arguments with exit 2 and names them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'wha-install-'));
+    try {
+      const cases: Array<[string[], RegExp]> = [
+        [['nosuch'], /unknown argument: nosuch/],
+        [[], /which role\?/],
+        [['agent', 'coordinator'], /give one role/],
+        [['--root', 'relative/dir', 'agent'], /--root must be an absolute path/],
+        [['--root', root, '--lb', 'agent'], /--lb is for the coordinator role/],
+        [['--root', root, '--whmcs-root', '/srv/whmcs', 'hactl'], /--whmcs-root is for the agent role/],
+        [['--root', root, '--bundle', join(root, 'none'), 'agent'], /run `pnpm bundle` first/],
+        [['--root', root, '--node', '/nonexistent/node', '--bundle', bundleDir, 'agent'], /not executable/],
+      ];
+      for (const [args, msg] of cases) {
+        const r = await runProgram('bash', [installSh, ...args]);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(msg);
+      }
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps what it did not create: pre-existing directories, your config, other files; uninstall order does not matter', async () => {
+    const b = await runProgram(process.execPath, [join(repoRoot, 'scripts', 'bundle.mjs')], { cwd: repoRoot });
+    expect(b.code, b.stderr).toBe(0);
+    const root = mkdtempSync(join(tmpdir(), 'wha-install-'));
+    try {
+      seedRoot(root);
+      // a server that already has these
+      mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
+      writeFileSync(join(root, 'etc/systemd/system/other.service'), '[Service]\nExecStart=/bin/true\n');
+      mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+      writeFileSync(join(root, 'usr/local/bin/other-tool'), '#!/bin/sh\n', { mode: 0o755 });
+      mkdirSync(join(root, 'var/lib/other'), { recursive: true });
+      const before = listing(root);
+      for (const role of ['agent', 'coordinator', 'hactl']) {
+        const r = await runProgram('bash', [installSh, '--root', root, role]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      // the operator's config survives a re-install and an uninstall
+      writeFileSync(join(root, 'etc/whmcs-ha/agent.yaml'), 'node: web001\n');
+      expect((await runProgram('bash', [installSh, '--root', root, 'agent'])).code).toBe(0);
+      expect(readFileSync(join(root, 'etc/whmcs-ha/agent.yaml'), 'utf8')).toBe('node: web001\n');
+      // removed in the order they were installed (the directories they share pass to the next role)
+      for (const role of ['agent', 'coordinator', 'hactl']) {
+        const r = await runProgram('bash', [installSh, '--root', root, '--uninstall', role]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(readFileSync(join(root, 'etc/whmcs-ha/agent.yaml'), 'utf8')).toBe('node: web001\n');
+      rmSync(join(root, 'etc/whmcs-ha'), { recursive: true });
+      expect(diffListing(before, listing(root))).toEqual([]);
+      // and a second uninstall has nothing left to do
+      const again = await runProgram('bash', [installSh, '--root', root, '--uninstall', 'agent']);
+      expect(again.stdout).toMatch(/not installed here/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('bundles and install.sh in lab 6', () => {
   const layout: LabLayout = labLayout(LAB_ID, repoRoot);
   const installRoot = join(layout.dir, 'install');
