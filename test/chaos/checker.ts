@@ -110,8 +110,21 @@ export function lostWrites(records: WriteRecord[], rows: Record<string, Row[]>):
   return out;
 }
 
-export function writerChanges(history: HistoryEvent[]): number[] {
-  return history.filter((e) => e.kind === 'failover-done' || e.kind === 'switchover-done').map((e) => e.at);
+/**
+ * Writer changes as intervals from an operation's begin to its end (done or aborted): the new writer
+ * takes its first write between promote and done, the old one may take its last after begin.
+ */
+export function writerChanges(history: HistoryEvent[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let begin: number | null = null;
+  for (const e of history) {
+    if (e.kind === 'failover-begin' || e.kind === 'switchover-begin') begin = e.at;
+    else if (e.kind === 'failover-done' || e.kind === 'switchover-done') {
+      out.push([begin ?? e.at, e.at]);
+      begin = null;
+    } else if (e.kind === 'failover-aborted' || e.kind === 'switchover-aborted') begin = null;
+  }
+  return out;
 }
 
 export function splitBrainWindows(records: WriteRecord[], rows: Row[], history: HistoryEvent[]): SplitBrainWindow[] {
@@ -130,7 +143,7 @@ export function splitBrainWindows(records: WriteRecord[], rows: Row[], history: 
   for (let i = 1; i + 1 < runs.length; i++) {
     const [a, b, c] = [runs[i - 1]!, runs[i]!, runs[i + 1]!];
     if (a.node !== c.node) continue;
-    const between = changes.filter((t) => t >= a.to && t <= c.from).length;
+    const between = changes.filter(([b0, b1]) => b1 >= a.to && b0 <= c.from).length;
     if (between < 2) out.push({ node: b.node, between: a.node, from: b.from, to: b.to, writes: b.writes, writerChangesBetween: between });
   }
   return out;
