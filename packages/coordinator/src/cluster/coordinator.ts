@@ -96,7 +96,8 @@ export class Coordinator {
         ? {
             authorizeHello: (stream: Parameters<typeof callerIdentity>[0], node: string) => {
               const id = callerIdentity(stream);
-              return id?.name === node ? null : `Hello for ${node} from the certificate of ${id ? `${id.role} ${id.name}` : 'nobody'}`;
+              if (id?.name !== node) return `Hello for ${node} from the certificate of ${id ? `${id.role} ${id.name}` : 'nobody'}`;
+              return cfg.nodes.some((n) => n.name === node) ? null : `Hello for ${node}, which is not one of this cluster's nodes`;
             },
           }
         : {}),

@@ -158,6 +158,9 @@ describe('mTLS and roles on the coordinator', () => {
     });
     expect(code).toBe(grpc.status.PERMISSION_DENIED);
     expect(leader.links.node('web001')).toBeUndefined();
+    // a certificate of the cluster CA for a node this cluster does not have
+    expect(await stream('web009', 'web009')).toEqual({ code: grpc.status.PERMISSION_DENIED, welcomed: false });
+    expect(leader.links.node('web009')).toBeUndefined();
     // the node's own certificate is welcome: the refusals above were about identity, not the stream
     const own = await stream('web001', 'web001');
     expect(own.welcomed).toBe(true);
