@@ -49,17 +49,27 @@ export class ControlService {
           if (!call.writable) return;
           call.write(ev);
         };
-        let lastHistory = this.c.state.state.history.length;
-        let lastAt = this.c.state.state.history[lastHistory - 1]?.at ?? 0;
+        // the last event already sent, by content: each apply clones the state, and the history is capped,
+        // so neither object identity nor index survives; events after it are the new ones
+        const key = (ev: { at: number; kind: string; text: string; epoch: number }) => `${ev.at}\u0000${ev.kind}\u0000${ev.epoch}\u0000${ev.text}`;
+        const first = this.c.state.state.history;
+        let lastKey = first.length ? key(first[first.length - 1]!) : '';
+        let lastAt = first[first.length - 1]?.at ?? 0;
         const onChange = () => {
           const h = this.c.state.state.history;
-          for (const ev of h) {
-            if (ev.at > lastAt || (ev.at === lastAt && h.length > lastHistory)) {
-              send({ atMs: ev.at, kind: ev.kind, text: ev.text, json: JSON.stringify(ev) });
-            }
+          let from = 0;
+          if (lastKey) {
+            let i = h.length - 1;
+            while (i >= 0 && key(h[i]!) !== lastKey) i--;
+            // not found: trimmed away under a burst; fall back to time order
+            from = i >= 0 ? i + 1 : h.findIndex((ev) => ev.at > lastAt);
+            if (from < 0) from = h.length;
           }
-          lastHistory = h.length;
-          lastAt = h[h.length - 1]?.at ?? lastAt;
+          for (const ev of h.slice(from)) send({ atMs: ev.at, kind: ev.kind, text: ev.text, json: JSON.stringify(ev) });
+          if (h.length) {
+            lastKey = key(h[h.length - 1]!);
+            lastAt = h[h.length - 1]!.at;
+          }
         };
         let lastSentence = '';
         const tick = setInterval(() => {
