@@ -12,6 +12,7 @@ import { freePort } from '../support/free-port.js';
 import { startLinkServer, type LinkServer } from '../support/link-server.js';
 import { startMariaDb, startReplication, type MariaDbServer } from '../support/mariadb-server.js';
 import { startPhpFpm, type PhpFpmServer } from '../support/php-fpm-server.js';
+import { startTogether } from '../support/start-together.js';
 import { startProcess, waitFor, type ProcessHandle } from '../support/process-handle.js';
 
 let dir: string;
@@ -23,7 +24,7 @@ const cleanup: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wha-cmd-'));
-  [primary, replica, fpm] = await Promise.all([
+  [primary, replica, fpm] = await startTogether<[MariaDbServer, MariaDbServer, PhpFpmServer]>([
     startMariaDb(join(dir, 'p'), 1, { readOnly: false }),
     startMariaDb(join(dir, 'r'), 2),
     startPhpFpm(join(dir, 'fpm')),

@@ -12,6 +12,7 @@ import { freePort } from '../support/free-port.js';
 import { startLinkServer, type LinkServer } from '../support/link-server.js';
 import { startMariaDb, type MariaDbServer } from '../support/mariadb-server.js';
 import { startPhpFpm, type PhpFpmServer } from '../support/php-fpm-server.js';
+import { startTogether } from '../support/start-together.js';
 import { waitFor } from '../support/process-handle.js';
 
 let dir: string;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wha-link-'));
   root = join(dir, 'whmcs');
   generateTree(root, 50, 200);
-  [db, fpm] = await Promise.all([startMariaDb(join(dir, 'db'), 1), startPhpFpm(join(dir, 'fpm'))]);
+  [db, fpm] = await startTogether<[MariaDbServer, PhpFpmServer]>([startMariaDb(join(dir, 'db'), 1), startPhpFpm(join(dir, 'fpm'))]);
 }, 60_000);
 
 afterEach(async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MysqlProbe } from '../../src/probes/mysql-probe.js';
 import { PROBE_PASSWORD, PROBE_USER, startMariaDb, startReplication, type MariaDbServer } from '../support/mariadb-server.js';
+import { startTogether } from '../support/start-together.js';
 import { waitFor } from '../support/process-handle.js';
 
 let dir: string;
@@ -12,7 +13,7 @@ let replica: MariaDbServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wha-mysql-probe-'));
-  [primary, replica] = await Promise.all([startMariaDb(join(dir, 'p'), 1, { readOnly: false }), startMariaDb(join(dir, 'r'), 2)]);
+  [primary, replica] = await startTogether<[MariaDbServer, MariaDbServer]>([startMariaDb(join(dir, 'p'), 1, { readOnly: false }), startMariaDb(join(dir, 'r'), 2)]);
   await startReplication(primary, replica);
 }, 60_000);
 

@@ -70,28 +70,35 @@ export async function startMariaDb(dir: string, serverId: number, opts: { readOn
     join(dir, 'mariadbd.out'),
   );
   let pool: mysql.Pool | undefined;
-  await waitFor('mariadbd to accept connections', async () => {
-    if (proc.child.exitCode !== null) throw new Error(`mariadbd exited, see ${dir}/error.log`);
-    const c = await mysql.createConnection({ socketPath: socket, user: 'root' });
-    await c.end();
-    return true;
-  });
-  pool = mysql.createPool({ socketPath: socket, user: 'root', connectionLimit: 2, multipleStatements: false });
+  try {
+    await waitFor('mariadbd to accept connections', async () => {
+      if (proc.child.exitCode !== null) throw new Error(`mariadbd exited, see ${dir}/error.log`);
+      const c = await mysql.createConnection({ socketPath: socket, user: 'root' });
+      await c.end();
+      return true;
+    });
+    pool = mysql.createPool({ socketPath: socket, user: 'root', connectionLimit: 2, multipleStatements: false });
+    // users are set up outside the binlog, so each server's GTID history holds only test writes
+    const setup = await mysql.createConnection({ socketPath: socket, user: 'root' });
+    for (const sql of [
+      'SET SESSION sql_log_bin = 0',
+      `CREATE USER IF NOT EXISTS '${PROBE_USER}'@'127.0.0.1' IDENTIFIED BY '${PROBE_PASSWORD}'`,
+      `GRANT ALL PRIVILEGES ON *.* TO '${PROBE_USER}'@'127.0.0.1' WITH GRANT OPTION`,
+      `CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'repl'`,
+      `GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'`,
+    ])
+      await setup.query(sql);
+    await setup.end();
+  } catch (e) {
+    // never leave a half-started server behind a failed beforeAll
+    await pool?.end().catch(() => undefined);
+    await proc.stop();
+    throw e;
+  }
   const query = async <T>(sql: string, params?: unknown[]): Promise<T> => {
     const [rows] = await pool!.query(sql, params);
     return rows as T;
   };
-  // users are set up outside the binlog, so each server's GTID history holds only test writes
-  const setup = await mysql.createConnection({ socketPath: socket, user: 'root' });
-  for (const sql of [
-    'SET SESSION sql_log_bin = 0',
-    `CREATE USER IF NOT EXISTS '${PROBE_USER}'@'127.0.0.1' IDENTIFIED BY '${PROBE_PASSWORD}'`,
-    `GRANT ALL PRIVILEGES ON *.* TO '${PROBE_USER}'@'127.0.0.1' WITH GRANT OPTION`,
-    `CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'repl'`,
-    `GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'`,
-  ])
-    await setup.query(sql);
-  await setup.end();
   return {
     port,
     socket,

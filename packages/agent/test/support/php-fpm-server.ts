@@ -61,9 +61,14 @@ ${pool('tcppool', `127.0.0.1:${port}`)}
 `,
   );
   const proc = startProcess('php-fpm8.2', ['-n', '-y', conf, '-F', '-R'], join(dir, 'fpm.out'));
-  await waitFor('php-fpm to listen', async () => {
-    if (proc.child.exitCode !== null) throw new Error(`php-fpm exited, see ${dir}/fpm-error.log`);
-    return existsSync(socket) && (await tcpOpen(port));
-  });
+  try {
+    await waitFor('php-fpm to listen', async () => {
+      if (proc.child.exitCode !== null) throw new Error(`php-fpm exited, see ${dir}/fpm-error.log`);
+      return existsSync(socket) && (await tcpOpen(port));
+    });
+  } catch (e) {
+    await proc.stop('SIGQUIT');
+    throw e;
+  }
   return { socket, port, pool: 'sockpool', docroot, proc, stop: () => proc.stop('SIGQUIT') };
 }
