@@ -101,19 +101,22 @@ export class ControlClient {
     return { status, endpoint: best.ep, reachable };
   }
 
-  /** History from `prefer` first (the leader: a follower that just restarted may still be catching up), then the others. */
-  async history(limit: number, prefer?: string): Promise<unknown[]> {
-    const errors: string[] = [];
-    const order = prefer ? [prefer, ...this.endpoints.filter((e) => e !== prefer)] : this.endpoints;
-    for (const ep of order) {
-      try {
-        return JSON.parse((await this.call<{ json: string }>(ep, 'History', { limit })).json) as unknown[];
-      } catch (e) {
-        if (e instanceof AccessDeniedError) throw e;
-        errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
-      }
-    }
-    throw new UnreachableError(`no coordinator reachable (${errors.join('; ')})`);
+  /** History from every coordinator at once; the leader's answer wins (a follower that just restarted may trail it). */
+  async history(limit: number): Promise<unknown[]> {
+    const answers = await Promise.all(
+      this.endpoints.map((ep) =>
+        this.call<{ json: string; fromLeader: boolean }>(ep, 'History', { limit }).then(
+          (r) => ({ ep, r, err: null as Error | null }),
+          (err: Error) => ({ ep, r: null, err }),
+        ),
+      ),
+    );
+    const denied = answers.find((a) => a.err instanceof AccessDeniedError);
+    if (denied) throw denied.err;
+    const ok = answers.filter((a) => a.r);
+    if (ok.length === 0) throw new UnreachableError(`no coordinator reachable (${answers.map((a) => `${a.ep}: ${a.err?.message.split('\n')[0]}`).join('; ')})`);
+    const best = ok.find((a) => a.r!.fromLeader) ?? ok[0]!;
+    return JSON.parse(best.r!.json) as unknown[];
   }
 
   /** The doctor's verdict from the first coordinator that answers (each has every agent's reports). */

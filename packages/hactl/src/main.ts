@@ -205,11 +205,8 @@ async function waitForOperation(client: ControlClient, started: { epoch?: number
   const t0 = Date.now();
   while (Date.now() < deadline) {
     let s: StatusObject;
-    let endpoint: string;
     try {
-      const r = await client.status();
-      s = r.status as unknown as StatusObject;
-      endpoint = r.endpoint;
+      s = (await client.status()).status as unknown as StatusObject;
     } catch {
       await new Promise((r) => setTimeout(r, 250));
       continue;
@@ -221,7 +218,7 @@ async function waitForOperation(client: ControlClient, started: { epoch?: number
     } else if (started.epoch === undefined || s.epoch >= started.epoch) {
       // the committed state decides: the writer is the target now, or the operation was aborted
       const ok = started.to ? s.active === started.to : true;
-      const events = (await client.history(5, endpoint).catch(() => [])) as Array<{ kind: string; text: string }>;
+      const events = (await client.history(5).catch(() => [])) as Array<{ kind: string; text: string }>;
       const last = [...events].reverse().find((e) => /-(done|aborted)$/.test(e.kind));
       const text = last?.text ?? `active is ${s.active ?? '(none)'} at epoch ${s.epoch}`;
       if (json) out(JSON.stringify({ ok, active: s.active, epoch: s.epoch, event: last?.text ?? null }));

@@ -25,9 +25,9 @@ export class ControlService {
         const status = this.c.status();
         cb(null, { json: JSON.stringify(status), fromLeader: status.fromLeader });
       },
-      History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
+      History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string; fromLeader: boolean }>, cb: grpc.sendUnaryData<{ json: string; fromLeader: boolean }>) => {
         const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
-        cb(null, { json: JSON.stringify(this.c.state.state.history.slice(-limit)) });
+        cb(null, { json: JSON.stringify(this.c.state.state.history.slice(-limit)), fromLeader: this.c.raftStatus().role === 'leader' });
       },
       Check: (call: grpc.ServerUnaryCall<unknown, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
         cb(null, { json: JSON.stringify({ ...this.check(), answeredBy: this.c.cfg.id }) });
