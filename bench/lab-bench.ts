@@ -102,9 +102,13 @@ async function lsyncdConverged(tree: string, delay: number | null, runs: number)
   );
   const child = spawn('lsyncd', [conf], { stdio: 'ignore' });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const missing = new Promise<never>((_, reject) =>
+    child.on('error', (e) => reject(new Error(`lsyncd could not start (${e.message}); scripts/setup.sh installs it (Debian package lsyncd)`))),
+  );
+  void missing.catch(() => undefined);
   try {
     // lsyncd starts with a full rsync of the tree
-    await until('lsyncd initial sync', () => existsSync(join(dst, 'write.php')), 60_000, 100);
+    await Promise.race([until('lsyncd initial sync', () => existsSync(join(dst, 'write.php')), 60_000, 100), missing]);
     await sleep(1000);
     const out: number[] = [];
     for (let i = 0; i < runs; i++) {
