@@ -345,6 +345,7 @@ describe('bundles and install.sh in lab 6', () => {
       expect(existsSync(argv[0]!), `${argv[0]} (the unit's Node)`).toBe(true);
       const envFile = unit.match(/^EnvironmentFile=-?(.+)$/m)?.[1];
       const env: NodeJS.ProcessEnv = { ...process.env };
+      for (const m of unit.matchAll(/^Environment=([A-Z_][A-Z0-9_]*)=(.*)$/gm)) env[m[1]!] = m[2]!;
       if (envFile && existsSync(join(root, envFile))) {
         for (const l of readFileSync(join(root, envFile), 'utf8').split('\n')) {
           const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(l);
