@@ -90,7 +90,7 @@ describe('whmcs-hactl against the lab', () => {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !watchers.every((w) => /automation resumed/.test(w.out()))) await new Promise((r) => setTimeout(r, 100));
     for (const w of watchers) w.p.kill('SIGTERM');
-    const [text, js] = watchers.map((w) => w.out());
+    const [text = '', js = ''] = watchers.map((w) => w.out());
     expect(text).toMatch(/^\S+Z  pause +automation paused: requested by operator/m);
     // each event once (watch sends only events after the last one it sent)
     expect(text.match(/automation paused/g)).toHaveLength(1);
