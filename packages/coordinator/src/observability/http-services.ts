@@ -19,7 +19,7 @@ export class HttpServices {
     let dashboard: DashboardServer | null = null;
     try {
       if (cfg.metrics) {
-        const m = new CoordinatorMetrics({ raft: () => c.raftStatus(), status: () => c.status() }, cfg.id);
+        const m = new CoordinatorMetrics({ raft: () => c.raftStatus(), status: () => c.status(), refusals: () => c.refusals }, cfg.id);
         if (c.lb) c.lb.onApplied = (ms) => m.observeLbApply(ms);
         metrics = new MetricsServer(m, cfg.metrics.listen, c.logger.child({ part: 'metrics' }));
         await metrics.start();

@@ -5,6 +5,8 @@ import type { ClusterStatus, RaftView } from '../cluster/status.js';
 export interface MetricsSource {
   raft(): RaftView;
   status(): ClusterStatus;
+  /** calls the access policy refused, by `Service.Method` (docs/security.md) */
+  refusals?(): ReadonlyMap<string, number>;
 }
 
 export const RAFT_ROLES = ['leader', 'follower', 'candidate', 'pre-candidate'] as const;
@@ -123,6 +125,19 @@ export class CoordinatorMetrics {
         for (const n of source.status().nodes) if (n.lastReportAgeMs !== null) this.set({ node: n.name }, n.lastReportAgeMs / 1000);
       },
     });
+    if (source.refusals) {
+      const refusals = source.refusals.bind(source);
+      new Counter({
+        name: 'whmcs_ha_refused_calls_total',
+        help: 'gRPC calls refused by the access policy (wrong role, no identity, speaking for another)',
+        labelNames: ['method'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const [method, n] of refusals()) this.inc({ method }, n);
+        },
+      });
+    }
     this.lbApplySeconds = new Histogram({
       name: 'whmcs_ha_lb_apply_duration_seconds',
       help: 'Time to apply a load balancer change (render, test, swap, reload, verify)',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { channelCredentials, grpc, serviceDefinition, tlsChannelOptions, type Role } from '@whmcs-ha/shared';
 import { OperateForwarder } from '../../src/dashboard/operate-forwarder.js';
+import { CoordinatorMetrics } from '../../src/observability/metrics.js';
 
 const serviceDefinitionOf = (service: 'Control' | 'Raft', method: string) => serviceDefinition(service)[method]!;
 import type { Coordinator } from '../../src/cluster/coordinator.js';
@@ -86,6 +87,8 @@ describe('mTLS and roles on the coordinator', () => {
       expect(await codeOf(unary(as('viewer', 'vera'), 'Operate', { action, node: 'web002', force: true }))).toBe(grpc.status.PERMISSION_DENIED);
     }
     expect(leader.refusals.get('Control.Operate')).toBe(refusedBefore + 3);
+    const metrics = new CoordinatorMetrics({ raft: () => leader.raftStatus(), status: () => leader.status(), refusals: () => leader.refusals }, leader.cfg.id);
+    expect(await metrics.text()).toContain(`whmcs_ha_refused_calls_total{method="Control.Operate",coordinator="${leader.cfg.id}"} ${refusedBefore + 3}`);
     await new Promise((r) => setTimeout(r, 300));
     expect(snapshot().map((s) => s.state)).toEqual(before.map((s) => s.state));
   });
