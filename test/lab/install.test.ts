@@ -101,6 +101,11 @@ describe('install.sh', () => {
 
   it('refuses bad arguments with exit 2 and names them', async () => {
     const root = mkdtempSync(join(tmpdir(), 'wha-install-'));
+    // a bundle-shaped directory, so the --node case is reached whether or not `pnpm bundle` has run yet
+    const fakeBundle = mkdtempSync(join(tmpdir(), 'wha-fake-bundle-'));
+    writeFileSync(join(fakeBundle, 'whmcs-ha-agent.mjs'), '');
+    mkdirSync(join(fakeBundle, 'proto', 'whmcsha', 'v1'), { recursive: true });
+    writeFileSync(join(fakeBundle, 'proto', 'whmcsha', 'v1', 'agent.proto'), '');
     try {
       const cases: Array<[string[], RegExp]> = [
         [['nosuch'], /unknown argument: nosuch/],
@@ -110,7 +115,7 @@ describe('install.sh', () => {
         [['--root', root, '--lb', 'agent'], /--lb is for the coordinator role/],
         [['--root', root, '--whmcs-root', '/srv/whmcs', 'hactl'], /--whmcs-root is for the agent role/],
         [['--root', root, '--bundle', join(root, 'none'), 'agent'], /run `pnpm bundle` first/],
-        [['--root', root, '--node', '/nonexistent/node', '--bundle', bundleDir, 'agent'], /not executable/],
+        [['--root', root, '--node', '/nonexistent/node', '--bundle', fakeBundle, 'agent'], /not executable/],
       ];
       for (const [args, msg] of cases) {
         const r = await runProgram('bash', [installSh, ...args]);
@@ -120,6 +125,7 @@ describe('install.sh', () => {
       expect(readdirSync(root)).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
+      rmSync(fakeBundle, { recursive: true, force: true });
     }
   });
 
