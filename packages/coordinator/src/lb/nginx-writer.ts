@@ -5,6 +5,7 @@ import { LbApplyError, type LbApplyRequest, type LbApplyResult, type LbWriter } 
 import { writeDurably } from './durable-write.js';
 import { runProgram } from './run-program.js';
 import { verifyThroughLb } from './lb-verify.js';
+import { acceptingWorkers, nginxMasterPid, oldWorkersRetired } from './nginx-workers.js';
 
 export interface NginxWriterOptions {
   upstreamFile: string;
@@ -98,8 +99,13 @@ export class NginxWriter implements LbWriter {
       const r = await this.nginx(reloadArgs);
       throw new LbApplyError(stage, why, previous !== null && r.code === 0);
     };
+    const master = nginxMasterPid(this.o.nginxConfig, prefixOf(this.o.nginxArgs));
+    const oldWorkers = master ? acceptingWorkers(master) : new Set<number>();
     const reload = await this.nginx(reloadArgs);
     if (reload.code !== 0) await restore('reload', reload.stderr.trim());
+    if (master && !(await oldWorkersRetired(master, oldWorkers, this.o.verifyTimeoutMs ?? 5000))) {
+      await restore('reload', `nginx workers of the old configuration were still accepting connections after the reload`);
+    }
     let verifiedBy: string | null = null;
     if (this.o.verifyUrl) {
       const v = await verifyThroughLb(this.o.verifyUrl, this.o.verifyHeader ?? 'x-whmcs-ha-node', req.targets, this.o.verifyTimeoutMs ?? 5000);
@@ -109,6 +115,12 @@ export class NginxWriter implements LbWriter {
     return { changed: true, durationMs: performance.now() - started, verifiedBy };
   }
 
+}
+
+/** The -p prefix among nginx arguments, which relative paths in the config are resolved against. */
+function prefixOf(args: string[]): string | null {
+  const i = args.indexOf('-p');
+  return i >= 0 ? (args[i + 1] ?? null) : null;
 }
 
 /** Two renders differ only in their comment lines when the servers are the same: no reload then. */

@@ -6,7 +6,7 @@ import { httpCheck } from '../../src/lb/http-check.js';
 import { LbApplyError } from '../../src/lb/lb-writer.js';
 import { NginxWriter } from '../../src/lb/nginx-writer.js';
 import { runProgram } from '../../src/lb/run-program.js';
-import { freePort } from '../support/free-port.js';
+import { freePorts } from '../support/free-port.js';
 
 // A real nginx on loopback: two "web nodes" (server blocks naming themselves
 // in a header) and an LB server proxying to the managed upstream file.
@@ -30,7 +30,7 @@ const nodes = () => [
 ];
 
 beforeAll(async () => {
-  [lbPort, web1, web2] = [await freePort(), await freePort(), await freePort()];
+  [lbPort, web1, web2] = (await freePorts(3)) as [number, number, number];
   mkdirSync(join(dir, 'conf'), { recursive: true });
   mkdirSync(join(dir, 'managed'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
