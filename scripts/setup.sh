@@ -17,7 +17,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 # openssl: whmcs-hactl pki signs the cluster's certificates with it (the lab makes its PKI at every up)
 # chromium: the dashboard's browser test (playwright-core drives it; no browser is ever downloaded)
 # systemd: `systemd-analyze verify` of deploy/systemd/ in test/lab/install.test.ts
-packages=(iproute2 mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium lsyncd openssl systemd)
+packages=(iproute2 iptables mariadb-server mariadb-client php8.2-fpm php8.2-mysql nginx rsync haproxy chromium lsyncd openssl systemd)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
