@@ -17,7 +17,7 @@ import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
 import { HaproxyWriter } from '../lb/haproxy-writer.js';
 import type { LbWriter } from '../lb/lb-writer.js';
 import { NginxWriter } from '../lb/nginx-writer.js';
-import { HttpServices } from '../observability/http-services.js';
+import { dashboardTokens, HttpServices } from '../observability/http-services.js';
 import { RaftNode } from '../raft/driver/raft-node.js';
 import { guardService, raftSenderCheck } from './access-policy.js';
 import { ControlService } from './control-service.js';
@@ -193,6 +193,8 @@ export class Coordinator {
   }
 
   async start(): Promise<void> {
+    // a bad token file is a bad config: refused before anything listens
+    const tokens = dashboardTokens(this.cfg);
     const server = new grpc.Server(SERVER_OPTIONS);
     // with TLS every handler first checks the caller's certificate (access-policy.ts); insecure: true serves them bare
     const guard = (service: 'Raft' | 'AgentLink' | 'Control', impl: grpc.UntypedServiceImplementation) =>
@@ -214,7 +216,7 @@ export class Coordinator {
     await this.raft.start();
     this.prober.start();
     this.loop.start();
-    this.http = await HttpServices.start(this);
+    this.http = await HttpServices.start(this, tokens);
     this.logger.info({ listen: this.cfg.listen, peers: this.cfg.voters, lb: Boolean(this.lb), tls: Boolean(this.tls) }, 'coordinator started');
   }
 

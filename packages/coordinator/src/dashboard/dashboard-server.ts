@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClusterStatus } from '../cluster/status.js';
 import { closeHttp, listenHttp } from '../observability/http-listener.js';
 import type { OperateArgs } from './operate-forwarder.js';
-import type { OperatorToken } from './operator-token.js';
+import type { BearerToken } from './bearer-token.js';
 import { DASHBOARD_HTML, DASHBOARD_JS } from './page.js';
 
 export interface DashboardSource {
@@ -19,6 +19,17 @@ export interface DashboardSource {
 export const HISTORY_SHOWN = 50;
 /** report ages and the leader's view move without a state change: a refresh this often */
 export const PUSH_EVERY_MS = 1000;
+/** wrong tokens a socket may send before it is closed */
+export const AUTH_FAILURES_ALLOWED = 3;
+
+export type DashboardRole = 'viewer' | 'operator';
+
+export interface DashboardTokens {
+  /** reads and switches over */
+  operator: BearerToken | null;
+  /** reads */
+  viewer: BearerToken | null;
+}
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -29,15 +40,19 @@ const SECURITY_HEADERS = {
 
 interface Client {
   ws: WebSocket;
-  operator: boolean;
+  /** null until a token is accepted: such a socket is sent no cluster data */
+  role: DashboardRole | null;
   peer: string;
+  failures: number;
 }
 
 /**
  * The live dashboard: a static page, and a WebSocket that pushes the status
- * object and the history on every committed change (and every second). With
- * the operator token (dashboard.operatorTokenFile) a socket may ask for a
- * switchover; without it the dashboard only reads.
+ * object and the history on every committed change (and every second). When a
+ * token is configured, reading needs the viewer or the operator token (the
+ * socket's first `auth` message, or a bearer header on /api/status); only the
+ * operator token may ask for a switchover. With no token at all (loopback
+ * only, enforced by the config) reading is open and nobody switches over.
  */
 export class DashboardServer {
   private server: Server | null = null;
@@ -50,9 +65,20 @@ export class DashboardServer {
   constructor(
     private readonly source: DashboardSource,
     private readonly listen: string,
-    private readonly token: OperatorToken | null,
+    private readonly tokens: DashboardTokens,
     private readonly logger: Logger,
   ) {}
+
+  private get authRequired(): boolean {
+    return this.tokens.operator !== null || this.tokens.viewer !== null;
+  }
+
+  /** The operator token also grants reading. */
+  private roleOf(token: unknown): DashboardRole | null {
+    if (this.tokens.operator?.matches(token)) return 'operator';
+    if (this.tokens.viewer?.matches(token)) return 'viewer';
+    return null;
+  }
 
   async start(): Promise<void> {
     const { server, port } = await listenHttp(this.listen, (req, res) => {
@@ -63,7 +89,13 @@ export class DashboardServer {
       }
       if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS }).end(DASHBOARD_HTML);
       else if (path === '/dashboard.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...SECURITY_HEADERS }).end(DASHBOARD_JS);
-      else if (path === '/api/status') res.writeHead(200, { 'content-type': 'application/json', ...SECURITY_HEADERS }).end(JSON.stringify(this.source.status()));
+      else if (path === '/api/status') {
+        if (!this.authorized(req)) {
+          res.writeHead(401, { 'www-authenticate': 'Bearer realm="whmcs-ha dashboard"', 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('a viewer or operator token is required\n');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', ...SECURITY_HEADERS }).end(JSON.stringify(this.source.status()));
+      }
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -72,7 +104,7 @@ export class DashboardServer {
     this.unsubscribe = this.source.onChange(() => this.broadcast(true));
     this.timer = setInterval(() => this.broadcast(false), PUSH_EVERY_MS);
     this.timer.unref();
-    this.logger.info({ listen: this.listen, port, operator: Boolean(this.token) }, 'dashboard listening');
+    this.logger.info({ listen: this.listen, port, operator: Boolean(this.tokens.operator), viewer: Boolean(this.tokens.viewer) }, 'dashboard listening');
   }
 
   async stop(): Promise<void> {
@@ -84,6 +116,15 @@ export class DashboardServer {
     const s = this.server;
     this.server = null;
     await closeHttp(s);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.authRequired) return true;
+    const m = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+    if (!m) return false;
+    if (this.roleOf(m[1])) return true;
+    this.logger.warn({ peer: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}` }, 'dashboard: /api/status token refused');
+    return false;
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -106,32 +147,58 @@ export class DashboardServer {
   }
 
   private accept(ws: WebSocket, peer: string): void {
-    const c: Client = { ws, operator: false, peer };
+    const c: Client = { ws, role: null, peer, failures: 0 };
     this.clients.add(c);
     ws.on('close', () => this.clients.delete(c));
     ws.on('error', () => this.clients.delete(c));
     ws.on('message', (data) => void this.onMessage(c, String(data)));
-    this.send(c, { type: 'operator', operator: false });
+    this.send(c, { type: 'hello', authRequired: this.authRequired });
+    if (!this.authRequired) this.grant(c, 'viewer');
+  }
+
+  /** Tells the socket its role, then sends it the current state; the broadcasts follow. */
+  private grant(c: Client, role: DashboardRole): void {
+    const first = c.role === null;
+    c.role = role;
+    this.send(c, { type: 'role', role });
+    if (!first) return;
     this.send(c, { type: 'status', status: this.source.status() });
     this.send(c, { type: 'history', events: this.source.history(HISTORY_SHOWN) });
+  }
+
+  private onAuth(c: Client, token: unknown): void {
+    if (!this.authRequired) {
+      this.send(c, { type: 'auth-refused', message: 'this dashboard has no tokens: it only reads' });
+      return;
+    }
+    const role = this.roleOf(token);
+    if (role) {
+      this.grant(c, role);
+      return;
+    }
+    // a wrong token also takes back what an earlier one granted
+    c.role = null;
+    c.failures++;
+    this.logger.warn({ peer: c.peer, failures: c.failures }, 'dashboard: token refused');
+    this.send(c, { type: 'auth-refused', message: 'wrong token' });
+    if (c.failures >= AUTH_FAILURES_ALLOWED) c.ws.close(1008, 'too many wrong tokens');
   }
 
   private async onMessage(c: Client, raw: string): Promise<void> {
     let msg: { type?: unknown; token?: unknown; to?: unknown };
     try {
       msg = JSON.parse(raw) as typeof msg;
+      if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
     } catch {
       this.send(c, { type: 'error', message: 'messages are JSON objects' });
       return;
     }
     if (msg.type === 'auth') {
-      c.operator = this.token !== null && this.token.matches(msg.token);
-      if (!c.operator) this.logger.warn({ peer: c.peer }, 'dashboard: operator token refused');
-      this.send(c, { type: 'operator', operator: c.operator });
+      this.onAuth(c, msg.token);
       return;
     }
     if (msg.type === 'switchover') {
-      if (!c.operator) {
+      if (c.role !== 'operator') {
         this.send(c, { type: 'operate-result', accepted: false, message: 'an operator token is required' });
         return;
       }
@@ -151,11 +218,11 @@ export class DashboardServer {
   }
 
   private broadcast(withHistory: boolean): void {
-    if (this.clients.size === 0) return;
+    if (![...this.clients].some((c) => c.role !== null)) return;
     const status = JSON.stringify({ type: 'status', status: this.source.status() });
     const history = withHistory ? JSON.stringify({ type: 'history', events: this.source.history(HISTORY_SHOWN) }) : null;
     for (const c of this.clients) {
-      if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (c.role === null || c.ws.readyState !== c.ws.OPEN) continue;
       c.ws.send(status);
       if (history) c.ws.send(history);
     }

@@ -21,6 +21,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   #conn.bad::before, #conn.ok::before { content: "\\25CF  "; }
   #summary span { margin-right: 1.2rem; }
   #history { background: #fff; border: 1px solid #d5d9e0; padding: .4rem .6rem; max-height: 22rem; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
+  #auth { margin: .6rem 0; padding: .6rem; background: #fff; border: 1px solid #d5d9e0; display: inline-block; }
   #operator { margin-top: 1rem; padding: .6rem; background: #fff8e6; border: 1px solid #e8c66a; display: inline-block; }
   /* an author display rule would otherwise override the hidden attribute */
   [hidden] { display: none !important; }
@@ -30,6 +31,11 @@ export const DASHBOARD_HTML = `<!doctype html>
 <body>
 <h1>whmcs-ha <span id="cluster-mode" class="muted"></span></h1>
 <div id="conn" class="bad">connecting</div>
+<form id="auth" hidden>
+  <label>Viewer or operator token <input id="token" type="password" autocomplete="off" spellcheck="false"></label>
+  <button type="submit">Sign in</button>
+  <span id="auth-result" class="bad"></span>
+</form>
 <div id="summary">
   <span>active: <b id="active">-</b></span>
   <span>epoch: <b id="epoch">-</b></span>
@@ -65,8 +71,9 @@ export const DASHBOARD_HTML = `<!doctype html>
 
 export const DASHBOARD_JS = `(() => {
   const $ = (id) => document.getElementById(id);
-  // the operator credential travels in the URL fragment (never sent to any server in a request line)
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+  // the token lives only in this tab's sessionStorage: never in a URL, a cookie or the DOM after sign-in
+  const KEY = 'whmcs-ha-dashboard-token';
+  const stored = () => sessionStorage.getItem(KEY) || '';
   let ws = null;
   let status = null;
 
@@ -144,9 +151,8 @@ export const DASHBOARD_JS = `(() => {
   function connect() {
     ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     ws.onopen = () => {
-      $('conn').textContent = 'live';
-      $('conn').className = 'ok';
-      if (token) ws.send(JSON.stringify({ type: 'auth', token }));
+      $('conn').textContent = 'connected';
+      $('conn').className = 'muted';
     };
     ws.onclose = () => {
       $('conn').textContent = 'disconnected; reconnecting';
@@ -158,13 +164,46 @@ export const DASHBOARD_JS = `(() => {
       const msg = JSON.parse(m.data);
       if (msg.type === 'status') render(msg.status);
       else if (msg.type === 'history') renderHistory(msg.events);
-      else if (msg.type === 'operator') $('operator').hidden = !msg.operator;
+      else if (msg.type === 'hello') {
+        if (!msg.authRequired) return;
+        if (stored()) ws.send(JSON.stringify({ type: 'auth', token: stored() }));
+        else askToken('');
+      } else if (msg.type === 'role') {
+        $('auth').hidden = true;
+        $('auth-result').textContent = '';
+        $('conn').textContent = 'live';
+        $('conn').className = 'ok';
+        document.body.dataset.role = msg.role;
+        $('operator').hidden = msg.role !== 'operator';
+      } else if (msg.type === 'auth-refused') {
+        sessionStorage.removeItem(KEY);
+        $('operator').hidden = true;
+        delete document.body.dataset.role;
+        askToken(msg.message);
+      }
       else if (msg.type === 'operate-result') {
         $('operate-result').textContent = (msg.accepted ? 'accepted: ' : 'refused: ') + msg.message;
         $('operate-result').className = msg.accepted ? 'ok' : 'bad';
       }
     };
   }
+
+  function askToken(problem) {
+    $('conn').textContent = 'a token is needed to read this dashboard';
+    $('conn').className = 'bad';
+    $('auth-result').textContent = problem;
+    $('auth').hidden = false;
+    $('token').focus();
+  }
+
+  $('auth').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = $('token').value.trim();
+    $('token').value = '';
+    if (!token) return;
+    sessionStorage.setItem(KEY, token);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'auth', token }));
+  });
 
   $('switchover').addEventListener('click', () => {
     const to = $('switch-to').value;

@@ -1,10 +1,20 @@
-import { channelCredentials, tlsChannelOptions } from '@whmcs-ha/shared';
+import { channelCredentials, tlsChannelOptions, type CoordinatorConfig } from '@whmcs-ha/shared';
 import type { Coordinator } from '../cluster/coordinator.js';
-import { DashboardServer } from '../dashboard/dashboard-server.js';
+import { DashboardServer, type DashboardTokens } from '../dashboard/dashboard-server.js';
 import { OperateForwarder } from '../dashboard/operate-forwarder.js';
-import { OperatorToken } from '../dashboard/operator-token.js';
+import { BearerToken } from '../dashboard/bearer-token.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { MetricsServer } from './metrics-server.js';
+
+/** The dashboard's token files, read (and their modes checked) before the coordinator binds anything. */
+export function dashboardTokens(cfg: CoordinatorConfig): DashboardTokens | null {
+  const d = cfg.dashboard;
+  if (!d) return null;
+  return {
+    operator: d.operatorTokenFile ? BearerToken.load(d.operatorTokenFile, 'dashboard.operatorTokenFile', cfg.source) : null,
+    viewer: d.viewerTokenFile ? BearerToken.load(d.viewerTokenFile, 'dashboard.viewerTokenFile', cfg.source) : null,
+  };
+}
 
 /** The coordinator's optional HTTP endpoints: /metrics (metrics.listen) and the dashboard (dashboard.listen). */
 export class HttpServices {
@@ -13,7 +23,7 @@ export class HttpServices {
     readonly dashboard: DashboardServer | null,
   ) {}
 
-  static async start(c: Coordinator): Promise<HttpServices> {
+  static async start(c: Coordinator, tokens = dashboardTokens(c.cfg)): Promise<HttpServices> {
     const cfg = c.cfg;
     let metrics: MetricsServer | null = null;
     let dashboard: DashboardServer | null = null;
@@ -24,8 +34,7 @@ export class HttpServices {
         metrics = new MetricsServer(m, cfg.metrics.listen, c.logger.child({ part: 'metrics' }));
         await metrics.start();
       }
-      if (cfg.dashboard) {
-        const token = cfg.dashboard.operatorTokenFile ? OperatorToken.load(cfg.dashboard.operatorTokenFile, cfg.source) : null;
+      if (cfg.dashboard && tokens) {
         const forwarder = new OperateForwarder((req, by) => c.control.operate(req, by), 10_000, channelCredentials(c.tls), tlsChannelOptions(c.tls));
         dashboard = new DashboardServer(
           {
@@ -38,7 +47,7 @@ export class HttpServices {
             operate: (req, by) => forwarder.operate(req, by),
           },
           cfg.dashboard.listen,
-          token,
+          tokens,
           c.logger.child({ part: 'dashboard' }),
         );
         await dashboard.start();

@@ -94,6 +94,8 @@ export const coordinatorConfigSchema = z
         listen: hostPort.default('127.0.0.1:7480'),
         /** a 0600 file holding the operator's bearer token; without it the dashboard is read-only */
         operatorTokenFile: z.string().optional(),
+        /** a 0600 file holding the viewer's bearer token (reads only); with any token, reading needs one */
+        viewerTokenFile: z.string().optional(),
       })
       .strict()
       .optional(),
@@ -143,9 +145,23 @@ export function compileCoordinatorConfig(cfg: CoordinatorConfigParsed, source: s
   if (cfg.lb?.kind === 'haproxy' && (!cfg.lb.haproxySocket || !cfg.lb.haproxyBackend)) {
     throw new InputError('lb.haproxySocket', 'haproxy needs lb.haproxySocket and lb.haproxyBackend', source);
   }
+  // a dashboard others can reach must not show the cluster to anyone who asks
+  if (cfg.dashboard && !isLoopbackListen(cfg.dashboard.listen) && !cfg.dashboard.viewerTokenFile && !cfg.dashboard.operatorTokenFile) {
+    throw new InputError(
+      'dashboard.viewerTokenFile',
+      `dashboard.listen ${cfg.dashboard.listen} is not a loopback address: give a viewer token file (or dashboard.operatorTokenFile) so reading needs a credential`,
+      source,
+    );
+  }
   const transport = checkTransportSecurity(cfg);
   if (transport) throw new InputError(transport.field, transport.problem, source);
   return { ...cfg, voters: ids, source };
+}
+
+/** 127.0.0.0/8, [::1] and localhost: only this machine reaches them. */
+export function isLoopbackListen(listen: string): boolean {
+  const host = listen.slice(0, listen.lastIndexOf(':'));
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function loadCoordinatorConfig(file: string): CoordinatorConfig {

@@ -3,25 +3,27 @@ import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '@whmcs-ha/shared';
 
 /**
- * The operator's bearer token (until issue 7's identities): read once from a
- * file only its owner can read, compared in constant time.
+ * A dashboard bearer token (the operator's, dashboard.operatorTokenFile, or the
+ * viewer's, dashboard.viewerTokenFile): read once from a file only its owner
+ * can read, compared in constant time.
  */
-export class OperatorToken {
+export class BearerToken {
   private constructor(private readonly digest: Buffer) {}
 
-  static load(file: string, source: string): OperatorToken {
+  /** `field` is the config key the file came from, so an error names it. */
+  static load(file: string, field: string, source: string): BearerToken {
     let mode: number;
     try {
       mode = statSync(file).mode;
     } catch (e) {
-      throw new InputError('dashboard.operatorTokenFile', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, source);
+      throw new InputError(field, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, source);
     }
     if ((mode & 0o077) !== 0) {
-      throw new InputError('dashboard.operatorTokenFile', `${file} is mode ${(mode & 0o777).toString(8)}; it holds a credential, make it 0600 (chmod 600 ${file})`, source);
+      throw new InputError(field, `${file} is mode ${(mode & 0o777).toString(8)}; it holds a credential, make it 0600 (chmod 600 ${file})`, source);
     }
     const token = readFileSync(file, 'utf8').trim();
-    if (token.length < 16) throw new InputError('dashboard.operatorTokenFile', `${file} must hold a token of at least 16 characters`, source);
-    return new OperatorToken(sha256(token));
+    if (token.length < 16) throw new InputError(field, `${file} must hold a token of at least 16 characters`, source);
+    return new BearerToken(sha256(token));
   }
 
   /** Hashing first makes both sides the same length, so the comparison leaks nothing about the length. */
