@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '@whmcs-ha/shared';
+import { InputError, isLoopbackListen } from '@whmcs-ha/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BearerToken } from '../../src/dashboard/bearer-token.js';
@@ -246,6 +246,13 @@ describe('whmcs-ha-coordinator: a dashboard others can reach needs a token', () 
     ],
     insecure: true,
     dashboard,
+  });
+
+  it('counts only 127.0.0.0/8, [::1] and localhost as loopback', () => {
+    for (const l of ['127.0.0.1:7480', '127.1.2.3:1', '[::1]:7480', 'localhost:7480']) expect(isLoopbackListen(l), l).toBe(true);
+    for (const l of ['0.0.0.0:7480', '[::]:7480', '10.0.0.1:7480', '128.0.0.1:7480', 'localhost.evil.example:7480', '127.0.0.1.nip.io:7480', '[::ffff:127.0.0.1]:7480']) {
+      expect(isLoopbackListen(l), l).toBe(false);
+    }
   });
 
   it.each([['0.0.0.0:7480'], ['198.18.5.20:7480'], ['[::]:7480'], ['dashboard.example:7480']])('refuses dashboard.listen %s without a token file, exit 2', async (listen) => {
