@@ -7,6 +7,7 @@ import {
   SERVER_OPTIONS,
   serverCredentials,
   serviceDefinition,
+  tlsChannelOptions,
   type CoordinatorConfig,
   type Logger,
   type TlsMaterial,
@@ -23,6 +24,7 @@ import { guardService, raftSenderCheck } from './access-policy.js';
 import { ControlService } from './control-service.js';
 import { Executor } from './executor.js';
 import { LbApplier } from './lb-applier.js';
+import { LbProbeViews } from './lb-probe-views.js';
 import { LeaderLoop } from './leader-loop.js';
 import { NodeProber } from './node-prober.js';
 import type { AgentPort, ConsensusPort } from './ports.js';
@@ -45,6 +47,7 @@ export class Coordinator {
   readonly prober: NodeProber;
   readonly executor: Executor;
   readonly loop: LeaderLoop;
+  readonly lbViews: LbProbeViews | null;
   readonly lb: LbApplier | null;
   readonly control: ControlService;
   private server: grpc.Server | null = null;
@@ -134,6 +137,16 @@ export class Coordinator {
       currentOperation: () => this.state.state.operation,
       waitForLb: (targets, timeoutMs) => (this.lb ? this.lb.waitFor(targets, timeoutMs) : Promise.resolve(true)),
     });
+    // a coordinator that runs the LB probes for itself; the others borrow the LB coordinators' probes
+    this.lbViews = cfg.lb
+      ? null
+      : new LbProbeViews(
+          cfg.peers.filter((p) => p.id !== cfg.id),
+          (peer) => channelCredentials(tls, { name: peer }),
+          tlsChannelOptions(tls),
+          1000,
+          Math.max(2000, 4 * cfg.cluster.cycleMs),
+        );
     this.loop = new LeaderLoop({
       engine: this.engine,
       consensus: this.consensus,
@@ -144,6 +157,7 @@ export class Coordinator {
       logger: this.logger.child({ part: 'decide' }),
       cycleMs: cfg.cluster.cycleMs,
       leaseMs: cfg.cluster.leaseMs,
+      lbViews: this.lbViews,
     });
     this.control = new ControlService(this, this.logger.child({ part: 'control' }));
     this.state.on('change', (s) => this.lb?.onState(s));
@@ -223,6 +237,7 @@ export class Coordinator {
   async stop(): Promise<void> {
     await this.http?.stop();
     this.loop.stop();
+    this.lbViews?.close();
     this.prober.stop();
     this.links.close();
     await this.raft.stop();

@@ -3,6 +3,7 @@ import { decide } from '../engine/decide.js';
 import type { DecideResult } from '../engine/decision.js';
 import { track, type EngineConfig, type NodeObservation, type NodeTracker } from '../engine/node-health.js';
 import type { Executor } from './executor.js';
+import type { LbProbeViews } from './lb-probe-views.js';
 import type { NodeProber } from './node-prober.js';
 import type { AgentPort, ConsensusPort } from './ports.js';
 import type { ReplicatedState } from './replicated-state.js';
@@ -17,6 +18,8 @@ export interface LeaderLoopOptions {
   logger: Logger;
   cycleMs: number;
   leaseMs: number;
+  /** the load balancers' view of each node, from the peers that run one; null when this coordinator runs the LB itself */
+  lbViews: LbProbeViews | null;
 }
 
 /**
@@ -45,11 +48,14 @@ export class LeaderLoop {
     void now;
     return this.o.engine.nodes.map((n) => {
       const l = this.o.agents.latest(n.name);
-      return { name: n.name, report: l?.report ?? null, receivedAt: l?.receivedAt ?? null, probe: this.o.prober.get(n.name) };
+      // the LB's reachability is the evidence that matters; the leader's own probe only without any LB view
+      const probe = this.o.lbViews?.probe(n.name) ?? this.o.prober.get(n.name);
+      return { name: n.name, report: l?.report ?? null, receivedAt: l?.receivedAt ?? null, probe };
     });
   }
 
   cycle(): void {
+    this.o.lbViews?.refresh();
     const st = this.o.consensus.status();
     const now = Date.now();
     const nodes = this.observations(now);
