@@ -23,6 +23,11 @@ describe('chaos (seeded faults under a write workload)', () => {
     expect(r.failovers.filter((f) => f.wrongful)).toEqual([]);
     expect(r.stuck).toEqual([]);
   });
+
+  // Open (docs/chaos.md): the confirming probe is the leader's, not the LB's, so with the leader off
+  // lb1 this fault makes a wrongful failover that loses writes. `pnpm chaos --seed 5 --kinds
+  // partial-active-from-peer-and-witness` reproduces it.
+  it.todo('a partial partition of the active (cut from the passive and the witness, not from lb1) loses no acknowledged write');
 });
 
 // The checker's definitions on hand-made histories (pure; the run above shows it on the real thing).
