@@ -49,6 +49,29 @@ export async function status(layout: LabLayout): Promise<StatusJson> {
   return JSON.parse(r.stdout) as StatusJson;
 }
 
+/** Polls `hactl status --json` until `check` holds; a coordinator (re)starting meanwhile is no failure. */
+export async function untilStatus(layout: LabLayout, what: string, check: (s: StatusJson) => boolean, timeoutMs = 60_000, everyMs = 200): Promise<StatusJson> {
+  const t0 = performance.now();
+  let last: StatusJson | null = null;
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      last = await status(layout);
+      if (check(last)) return last;
+    } catch {
+      // no coordinator answered this time
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last)?.slice(0, 3000)}`);
+}
+
+/** The pid the lab recorded for a daemon on a host. */
+export function labPid(state: { hosts: Array<{ name: string; processes: Array<{ name: string; pid: number }> }> }, host: string, proc: string): number {
+  const p = state.hosts.find((h) => h.name === host)?.processes.find((x) => x.name === proc);
+  if (!p) throw new Error(`the lab recorded no ${proc} on ${host}`);
+  return p.pid;
+}
+
 export interface WriteResult {
   id: string;
   sentAt: number;

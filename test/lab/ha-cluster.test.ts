@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hactl, restartDaemon, runBin, status, Writer, type StatusJson } from './cluster-client.js';
+import { hactl, labPid, restartDaemon, runBin, status, untilStatus, Writer, type StatusJson } from './cluster-client.js';
 import { msUntil, sqlValue, testLab } from './lab-client.js';
 import type { WebHostLayout } from '../../deploy/lab/layout.js';
 
@@ -9,21 +9,7 @@ import type { WebHostLayout } from '../../deploy/lab/layout.js';
 // web002), an agent on each web node, MariaDB master-master, PHP-FPM, nginx.
 // The tests run in order and leave web001 active, as they found it.
 
-async function until(what: string, check: (s: StatusJson) => boolean, timeoutMs: number): Promise<StatusJson> {
-  const { layout } = testLab();
-  const t0 = performance.now();
-  let last: StatusJson | null = null;
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      last = await status(layout);
-      if (check(last)) return last;
-    } catch {
-      // a coordinator restarting; try again
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)?.slice(0, 3000)}`);
-}
+const until = (what: string, check: (s: StatusJson) => boolean, timeoutMs: number) => untilStatus(testLab().layout, what, check, timeoutMs);
 
 async function idsOn(host: WebHostLayout, tag: string): Promise<Set<string>> {
   const out = await sqlValue(host, `SELECT id FROM whmcs.lab_writes WHERE id LIKE '${tag}-%'`);
@@ -32,12 +18,6 @@ async function idsOn(host: WebHostLayout, tag: string): Promise<Set<string>> {
 
 function missing(acked: string[], present: Set<string>): string[] {
   return acked.filter((id) => !present.has(id));
-}
-
-function mariadbPid(host: string): number {
-  const { state } = testLab();
-  const p = state.hosts.find((h) => h.name === host)!.processes.find((x) => x.name === 'mariadb')!;
-  return p.pid;
 }
 
 describe('whmcs-ha in the lab', () => {
@@ -97,7 +77,7 @@ describe('whmcs-ha in the lab', () => {
     const tag = `fo${Date.now().toString(36)}`;
     const w = new Writer(lb, tag);
     await new Promise((r) => setTimeout(r, 1000));
-    const pid = mariadbPid('web002');
+    const pid = labPid(testLab().state, 'web002', 'mariadb');
     const killedAt = performance.now();
     process.kill(pid, 'SIGKILL');
     // RTO: from the kill to the first write acknowledged by web001

@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hactl, restartDaemon, status, type StatusJson } from './cluster-client.js';
+import { hactl, labPid, restartDaemon, status, untilStatus, type StatusJson } from './cluster-client.js';
 import { testLab } from './lab-client.js';
 
 // DESIGN §6: every step of a failover is recorded in the Raft log, so a new
 // leader finishes a half-done failover exactly once. Here the leader is
 // killed right after it committed the failover's intent.
 
-function pidOf(host: string, proc: string): number {
-  const { state } = testLab();
-  return state.hosts.find((h) => h.name === host)!.processes.find((p) => p.name === proc)!.pid;
-}
-
-async function poll(what: string, check: (s: StatusJson) => boolean, timeoutMs: number, everyMs = 100): Promise<StatusJson> {
-  const { layout } = testLab();
-  const t0 = performance.now();
-  let last: StatusJson | null = null;
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      last = await status(layout);
-      if (check(last)) return last;
-    } catch {
-      // no coordinator answered this time
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last)?.slice(0, 2000)}`);
-}
+const pidOf = (host: string, proc: string) => labPid(testLab().state, host, proc);
+const poll = (what: string, check: (s: StatusJson) => boolean, timeoutMs: number, everyMs = 200) => untilStatus(testLab().layout, what, check, timeoutMs, everyMs);
 
 describe('a new leader finishes a half-done failover', () => {
   it('completes each step exactly once after the leader dies mid-failover', async () => {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { LabLayout } from '../../deploy/lab/layout.js';
 import { stopProcess } from '../../deploy/lab/process.js';
 import { readState } from '../../deploy/lab/state-file.js';
-import { hactl, restartDaemon, status, type StatusJson } from './cluster-client.js';
+import { hactl, restartDaemon, type StatusJson } from './cluster-client.js';
 import { labCli, testLabDir, upOnFreeId } from './lab-cli.js';
 
 /**
@@ -23,21 +23,7 @@ export async function downOwnLab(layout: LabLayout | undefined): Promise<void> {
   rmSync(layout.dir, { recursive: true, force: true });
 }
 
-/** Polls `hactl status --json` until `check` holds. */
-export async function untilStatus(layout: LabLayout, what: string, check: (s: StatusJson) => boolean, timeoutMs = 60_000): Promise<StatusJson> {
-  const t0 = Date.now();
-  let last: StatusJson | null = null;
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      last = await status(layout);
-      if (check(last)) return last;
-    } catch {
-      // a coordinator (re)starting: try again
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last)?.slice(0, 3000)}`);
-}
+export { untilStatus } from './cluster-client.js';
 
 export const settled = (s: StatusJson) =>
   s.active === 'web001' && !s.paused && s.operation === null && s.nodes.every((n) => n.healthy && n.files.inSync === true);

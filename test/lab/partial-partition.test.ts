@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../deploy/lab/run.js';
-import { hactl, restartDaemon, status, type StatusJson } from './cluster-client.js';
+import { hactl, labPid, restartDaemon, status, untilStatus, type StatusJson } from './cluster-client.js';
 import { testLab } from './lab-client.js';
 
 // The failure the chaos suite found: the active (web001) cut off from its
@@ -8,26 +8,8 @@ import { testLab } from './lab-client.js';
 // web002 or witness cannot reach web001 itself, but clients through lb1 are
 // served: the LB's probe is the evidence, so there must be no failover.
 
-function pidOf(host: string, proc: string): number {
-  const { state } = testLab();
-  return state.hosts.find((h) => h.name === host)!.processes.find((p) => p.name === proc)!.pid;
-}
-
-async function poll(what: string, check: (s: StatusJson) => boolean, timeoutMs: number): Promise<StatusJson> {
-  const { layout } = testLab();
-  const t0 = performance.now();
-  let last: StatusJson | null = null;
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      last = await status(layout);
-      if (check(last)) return last;
-    } catch {
-      // no coordinator answered this time
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} not reached in ${timeoutMs} ms; last status: ${JSON.stringify(last)?.slice(0, 2000)}`);
-}
+const pidOf = (host: string, proc: string) => labPid(testLab().state, host, proc);
+const poll = (what: string, check: (s: StatusJson) => boolean, timeoutMs: number, everyMs = 200) => untilStatus(testLab().layout, what, check, timeoutMs, everyMs);
 
 const iptables = (netns: string, args: string[]) => run(['ip', 'netns', 'exec', netns, 'iptables', '-w', ...args], { timeoutMs: 10_000 });
 

@@ -3,21 +3,9 @@ import { InputError } from '@whmcs-ha/shared';
 import { planOperatorAction, type OperateRequest } from '../../src/cluster/operator-action.js';
 import { applyEntry, initialState } from '../../src/engine/cluster-state.js';
 import type { EngineConfig, NodeObservation } from '../../src/engine/node-health.js';
-import { healthyReport } from '../engine/engine-harness.js';
+import { healthyReport, testEngineConfig } from '../engine/engine-harness.js';
 
-const cfg: EngineConfig = {
-  mode: 'active-passive',
-  nodes: [
-    { name: 'web001', priority: 100 },
-    { name: 'web002', priority: 100 },
-  ],
-  failureThresholdMs: 3000,
-  silentAfterMs: 2000,
-  recoveryThreshold: 3,
-  maxLagSeconds: 5,
-  blockSeconds: 300,
-  syncDebounceMs: 2000,
-};
+const cfg: EngineConfig = testEngineConfig();
 const now = 10_000;
 const state = applyEntry(initialState(), { type: 'init', at: 0, mode: 'active-passive', active: 'web001', serving: ['web001'] }, { blockSeconds: 300 });
 

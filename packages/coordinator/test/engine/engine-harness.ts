@@ -94,10 +94,9 @@ function kv(args: string[]): Record<string, string> {
   return out;
 }
 
-export class EngineHarness {
-  now = 0;
-  state: ClusterState = initialState();
-  cfg: EngineConfig = {
+/** The engine settings scenarios start from (two nodes of equal priority). */
+export function testEngineConfig(): EngineConfig {
+  return {
     mode: 'active-passive',
     nodes: [
       { name: 'web001', priority: 100 },
@@ -110,6 +109,12 @@ export class EngineHarness {
     blockSeconds: 300,
     syncDebounceMs: 2000,
   };
+}
+
+export class EngineHarness {
+  now = 0;
+  state: ClusterState = initialState();
+  cfg: EngineConfig = testEngineConfig();
   private reports = new Map<string, Report>();
   private silent = new Set<string>();
   private receivedAt = new Map<string, number>();
