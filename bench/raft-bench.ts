@@ -5,7 +5,7 @@ import type { Figure } from './figure.js';
 export async function raftBench(log: (l: string) => void): Promise<Figure[]> {
   const r = await runRaftBench({
     proposals: Number(process.env.BENCH_RAFT_PROPOSALS ?? 300),
-    failovers: Number(process.env.BENCH_RAFT_FAILOVERS ?? 5),
+    failovers: Number(process.env.BENCH_RAFT_FAILOVERS ?? 20),
     onProgress: log,
   });
   const c = r.commitLatency;
