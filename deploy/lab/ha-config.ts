@@ -93,7 +93,7 @@ export function coordinatorConfig(layout: LabLayout, host: HostLayout): Coordina
       initialActive: layout.web[0].name,
       // tighter than the production defaults (5 s, 500 ms, 5 s): the lab's network is one bridge, and its
       // figures are what `pnpm bench` compares with other tools (docs/bench.md)
-      failureThresholdMs: 1500,
+      failureThresholdMs: 1000,
       cycleMs: 250,
       recoveryThreshold: 3,
       maxLagSeconds: 5,

@@ -17,9 +17,15 @@ describe('a new leader finishes a half-done failover', () => {
     const start = await poll('web001 active and healthy', (s) => s.active === 'web001' && !s.operation && s.nodes.every((n) => n.healthy), 60_000);
     const oldLeader = start.leader.id!;
     process.kill(pidOf('web001', 'mariadb'), 'SIGKILL');
+    // A failover takes well under a second here; with web001's agent frozen once it has reported the
+    // crash, the fence step waits out its command timeout, which leaves time to kill the leader mid-way.
+    await new Promise((r) => setTimeout(r, 400));
+    const agent = pidOf('web001', 'whmcs-ha-agent');
+    process.kill(agent, 'SIGSTOP');
     try {
       await failoverWithLeaderKill(oldLeader);
     } finally {
+      process.kill(agent, 'SIGCONT');
       // put the lab back for the other tests even when an assertion failed above
       await restartDaemon(layout, 'web001', 'mariadb').catch(() => undefined);
       for (const c of ['lb1', 'witness', 'web002']) await restartDaemon(layout, c, 'whmcs-ha-coordinator').catch(() => undefined);

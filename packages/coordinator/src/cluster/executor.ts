@@ -37,6 +37,8 @@ export class CommandFailed extends Error {
  */
 export class Executor {
   private inFlight = new Set<string>();
+  /** operations whose steps are being run (by the decision that began one, or by a 'continue') */
+  private running = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly o: ExecutorOptions) {
@@ -99,19 +101,12 @@ export class Executor {
           }
         }
         await this.propose(entry!);
+        // the intent is committed: start the first step now rather than at the next cycle
+        await this.runOperation((entry as { id: string }).id);
         return;
-      case 'continue': {
-        // Run the steps back to back: each completion is committed before the next starts, and the
-        // next cycle would only find the same operation one step further on.
-        let op = state.operation;
-        for (let i = 0; op && op.id === d.opId && i < 10; i++) {
-          const before = op.step;
-          await this.step(op);
-          op = this.o.currentOperation();
-          if (op && op.id === d.opId && op.step === before) return; // failed; the next cycle retries it
-        }
+      case 'continue':
+        await this.runOperation(d.opId);
         return;
-      }
       case 'fence':
         await this.command(d.node, d.epoch, 'setReadOnly');
         return;
@@ -129,6 +124,27 @@ export class Executor {
         await this.sync(d.target, d.source, d.digest, state.epoch, d.orderId ?? (entry as { id: string }).id);
         return;
       }
+    }
+  }
+
+  /**
+   * Runs an operation's steps back to back: each completion is committed before the next starts, and
+   * the next cycle would only find the same operation one step further on. One runner per operation.
+   */
+  private async runOperation(opId: string): Promise<void> {
+    const key = `op:${opId}`;
+    if (this.running.has(key)) return;
+    this.running.add(key);
+    try {
+      let op = this.o.currentOperation();
+      for (let i = 0; op && op.id === opId && i < 10; i++) {
+        const before = op.step;
+        await this.step(op);
+        op = this.o.currentOperation();
+        if (op && op.id === opId && op.step === before) return; // failed; the next cycle retries it
+      }
+    } finally {
+      this.running.delete(key);
     }
   }
 
