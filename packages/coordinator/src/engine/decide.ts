@@ -179,29 +179,6 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
     return out;
   }
 
-  // The LB has lost the active although the active is healthy and its agent answers (a broken LB path):
-  // clients are down, and the active can still be fenced, so a planned switchover (no write lost) moves
-  // the writer to a node the LB reaches.
-  if (active.probe && !active.probe.up) {
-    const since = tracker?.unhealthySince ?? now;
-    if (now - since < cfg.failureThresholdMs) {
-      out.push({ kind: 'none', reason: `the LB cannot reach ${activeName} (${active.probe.error || 'down'}) for ${secs(now - since)} of ${secs(cfg.failureThresholdMs)}` });
-      return out;
-    }
-    if (state.blockedUntil !== null && now < state.blockedUntil) {
-      out.push({ kind: 'none', reason: `the LB cannot reach ${activeName} but writer changes are blocked for ${secs(state.blockedUntil - now)} after the last failover (whmcs-hactl ack lifts it)` });
-      return out;
-    }
-    const ranked = rankCandidates(snap.nodes, activeName, state, cfg, now, 'switchover');
-    const best = ranked[0];
-    if (best?.eligible) {
-      out.push({ kind: 'switchover', from: activeName, to: best.name, reason: `the LB cannot reach ${activeName} (${active.probe.error || 'down'}) for ${secs(now - since)}; ${activeName} itself is healthy` });
-    } else {
-      out.push({ kind: 'none', reason: `the LB cannot reach ${activeName} but no node can take over (${explainNoCandidate(ranked)})` });
-    }
-    return out;
-  }
-
   if (active.report?.mysql?.readOnly) out.push({ kind: 'make-writable', node: activeName, epoch: state.epoch });
 
   const activeGtid = active.report?.mysql?.gtidExecuted ?? '';
