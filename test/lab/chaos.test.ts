@@ -21,7 +21,11 @@ describe('chaos (seeded faults under a write workload)', () => {
     expect(Object.keys(r.lost).sort()).toEqual(['web001', 'web002']);
     expect(r.splitBrain).toEqual([]);
     expect(r.failovers.filter((f) => f.wrongful)).toEqual([]);
-    expect(r.stuck).toEqual([]);
+    // A node isolated while it was the active can come back with a transaction it committed that no one
+    // acknowledged (its client's answer was cut off too); keeping it out until an operator repairs it is
+    // the designed outcome (DESIGN §6, rejoin). Whether that cost acknowledged writes is `lost` above;
+    // anything else that did not settle is a finding.
+    expect(r.stuck.filter((s) => !s.problem.startsWith('kept out:'))).toEqual([]);
   });
 
   // The partial partition of the active (cut from the passive and the witness, not from lb1) is not in
