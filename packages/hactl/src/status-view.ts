@@ -7,7 +7,7 @@ export interface StatusNode {
   healthy: boolean;
   problem: string | null;
   lastReportAgeMs: number | null;
-  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lagSeconds: number | null; gtidExecuted: string };
+  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lagSeconds: number | null; gtidExecuted: string; semiSync?: 'on' | 'async' | 'off' };
   phpFpm: { up: boolean };
   files: { digest: string; inSync: boolean | null; syncing?: boolean };
 }
@@ -41,7 +41,7 @@ export function renderStatus(s: StatusObject): string {
       n.name,
       n.role,
       n.healthy ? 'healthy' : `UNHEALTHY: ${n.problem ?? ''}`,
-      n.mysql.up ? (n.mysql.readOnly ? 'ro' : 'rw') : 'down',
+      n.mysql.up ? (n.mysql.readOnly ? 'ro' : n.mysql.semiSync === 'async' ? 'rw ASYNC' : 'rw') : 'down',
       `${n.mysql.ioRunning ? 'on' : 'off'}/${n.mysql.sqlRunning ? 'on' : 'off'}`,
       n.mysql.lagSeconds === null ? '-' : `${n.mysql.lagSeconds} s`,
       n.mysql.gtidExecuted || '-',
@@ -59,6 +59,11 @@ export function renderStatus(s: StatusObject): string {
       (s.fromLeader === false ? ` [view of follower ${s.answeredBy ?? ''}]` : ''),
   ];
   if (s.operation) footer.push(`In progress: ${s.operation.kind} ${s.operation.from ?? '(none)'} -> ${s.operation.to}, step ${s.operation.step}, epoch ${s.operation.epoch}`);
+  for (const n of s.nodes) {
+    if (n.mysql.up && !n.mysql.readOnly && n.mysql.semiSync === 'async') {
+      footer.push(`Semi-sync on ${n.name} has fallen back to async: automatic failover away from it is held back until its replica catches up`);
+    }
+  }
   if (s.paused) footer.push(`PAUSED: ${s.pausedReason ?? 'by an operator'} (whmcs-hactl resume)`);
   if (s.maintenance && s.maintenance.length > 0) footer.push(`Maintenance: ${s.maintenance.join(', ')}`);
   if (s.blockedUntil) footer.push(`Automatic failover blocked until ${new Date(s.blockedUntil).toISOString()} (whmcs-hactl ack lifts it)`);

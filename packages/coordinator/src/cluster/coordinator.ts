@@ -24,7 +24,7 @@ import { guardService, raftSenderCheck } from './access-policy.js';
 import { ControlService } from './control-service.js';
 import { Executor } from './executor.js';
 import { LbApplier } from './lb-applier.js';
-import { LbProbeViews } from './lb-probe-views.js';
+import { PeerViews } from './peer-views.js';
 import { LeaderLoop } from './leader-loop.js';
 import { NodeProber } from './node-prober.js';
 import type { AgentPort, ConsensusPort } from './ports.js';
@@ -47,7 +47,7 @@ export class Coordinator {
   readonly prober: NodeProber;
   readonly executor: Executor;
   readonly loop: LeaderLoop;
-  readonly lbViews: LbProbeViews | null;
+  readonly peerViews: PeerViews;
   readonly lb: LbApplier | null;
   readonly control: ControlService;
   private server: grpc.Server | null = null;
@@ -132,21 +132,23 @@ export class Coordinator {
       rsyncUrls: Object.fromEntries(cfg.nodes.map((n) => [n.name, n.rsyncUrl])),
       hooks: { preFailover: cfg.hooks.preFailover, postFailover: cfg.hooks.postFailover },
       commandTimeoutMs: 5000,
+      // a failover's fence of a node believed dead is best effort (the LB and the lease fence it): do
+      // not let an unreachable node's silence add more than the failure threshold to the outage
+      failoverFenceTimeoutMs: Math.min(5000, Math.max(1000, cfg.cluster.failureThresholdMs)),
       catchUpTimeoutMs: cfg.cluster.catchUpTimeoutMs,
       syncTimeoutMs: 120_000,
       currentOperation: () => this.state.state.operation,
       waitForLb: (targets, timeoutMs) => (this.lb ? this.lb.waitFor(targets, timeoutMs) : Promise.resolve(true)),
     });
-    // a coordinator that runs the LB probes for itself; the others borrow the LB coordinators' probes
-    this.lbViews = cfg.lb
-      ? null
-      : new LbProbeViews(
-          cfg.peers.filter((p) => p.id !== cfg.id),
-          (peer) => channelCredentials(tls, { name: peer }),
-          tlsChannelOptions(tls),
-          1000,
-          Math.max(2000, 4 * cfg.cluster.cycleMs),
-        );
+    // every coordinator reads the others' status: a leader without an LB borrows the LB's probes, and any
+    // leader learns of an active's semi-sync fallback that only a peer still hears (peer-views.ts)
+    this.peerViews = new PeerViews(
+      cfg.peers.filter((p) => p.id !== cfg.id),
+      (peer) => channelCredentials(tls, { name: peer }),
+      tlsChannelOptions(tls),
+      1000,
+      Math.max(2000, 4 * cfg.cluster.cycleMs),
+    );
     this.loop = new LeaderLoop({
       engine: this.engine,
       consensus: this.consensus,
@@ -157,7 +159,8 @@ export class Coordinator {
       logger: this.logger.child({ part: 'decide' }),
       cycleMs: cfg.cluster.cycleMs,
       leaseMs: cfg.cluster.leaseMs,
-      lbViews: this.lbViews,
+      peerViews: this.peerViews,
+      ownLb: Boolean(cfg.lb),
     });
     this.control = new ControlService(this, this.logger.child({ part: 'control' }));
     this.state.on('change', (s) => this.lb?.onState(s));
@@ -237,7 +240,7 @@ export class Coordinator {
   async stop(): Promise<void> {
     await this.http?.stop();
     this.loop.stop();
-    this.lbViews?.close();
+    this.peerViews.close();
     this.prober.stop();
     this.links.close();
     await this.raft.stop();

@@ -14,6 +14,8 @@ export interface ExecutorOptions {
   rsyncUrls: Record<string, string | undefined>;
   hooks: HookConfig;
   commandTimeoutMs: number;
+  /** how long a failover waits for the old active to turn read-only before relying on the LB and its lease */
+  failoverFenceTimeoutMs?: number;
   catchUpTimeoutMs: number;
   syncTimeoutMs: number;
   /** the committed operation now (it moves on as step completions are applied) */
@@ -174,7 +176,8 @@ export class Executor {
         case 'fence': {
           if (!op.from) return await done({ note: 'no old active to fence' });
           try {
-            await this.command(op.from, op.epoch, 'setReadOnly');
+            const timeout = op.kind === 'failover' ? (this.o.failoverFenceTimeoutMs ?? this.o.commandTimeoutMs) : this.o.commandTimeoutMs;
+            await this.command(op.from, op.epoch, 'setReadOnly', {}, timeout);
           } catch (e) {
             if (op.kind === 'switchover') return await abort(`could not make ${op.from} read-only: ${(e as Error).message}`, false);
             // A dead old active cannot be reached; the LB no longer sends it traffic and its cron lease lapses.

@@ -3,7 +3,7 @@ import { decide } from '../engine/decide.js';
 import type { DecideResult } from '../engine/decision.js';
 import { track, type EngineConfig, type NodeObservation, type NodeTracker } from '../engine/node-health.js';
 import type { Executor } from './executor.js';
-import type { LbProbeViews } from './lb-probe-views.js';
+import type { PeerViews } from './peer-views.js';
 import type { NodeProber } from './node-prober.js';
 import type { AgentPort, ConsensusPort } from './ports.js';
 import type { ReplicatedState } from './replicated-state.js';
@@ -18,8 +18,10 @@ export interface LeaderLoopOptions {
   logger: Logger;
   cycleMs: number;
   leaseMs: number;
-  /** the load balancers' view of each node, from the peers that run one; null when this coordinator runs the LB itself */
-  lbViews: LbProbeViews | null;
+  /** what the other coordinators see of each node (their LB probes, their agents' reports) */
+  peerViews: PeerViews | null;
+  /** this coordinator runs a load balancer: its own probe is the LB's view */
+  ownLb: boolean;
 }
 
 /**
@@ -45,17 +47,16 @@ export class LeaderLoop {
   }
 
   observations(now = Date.now()): NodeObservation[] {
-    void now;
     return this.o.engine.nodes.map((n) => {
       const l = this.o.agents.latest(n.name);
       // the LB's reachability is the evidence that matters; the leader's own probe only without any LB view
-      const probe = this.o.lbViews?.probe(n.name) ?? this.o.prober.get(n.name);
-      return { name: n.name, report: l?.report ?? null, receivedAt: l?.receivedAt ?? null, probe };
+      const probe = (this.o.ownLb ? null : this.o.peerViews?.probe(n.name, now)) ?? this.o.prober.get(n.name);
+      return { name: n.name, report: l?.report ?? null, receivedAt: l?.receivedAt ?? null, probe, peerSeen: this.o.peerViews?.mysql(n.name, now) ?? null };
     });
   }
 
   cycle(): void {
-    this.o.lbViews?.refresh();
+    this.o.peerViews?.refresh();
     const st = this.o.consensus.status();
     const now = Date.now();
     const nodes = this.observations(now);

@@ -52,6 +52,8 @@ export interface ClusterStatus {
       sqlRunning: boolean;
       lagSeconds: number | null;
       gtidExecuted: string;
+      /** 'on': commits wait for the replica's receipt; 'async': enabled but fallen back (timed out); 'off': not enabled */
+      semiSync: 'on' | 'async' | 'off';
       serverId: number;
       lastError: string;
     };
@@ -137,6 +139,7 @@ export function buildStatus(inp: {
           sqlRunning: Boolean(m?.replica?.sqlRunning),
           lagSeconds: m?.replica && m.replica.secondsBehind >= 0 ? m.replica.secondsBehind : null,
           gtidExecuted: m?.gtidExecuted ?? '',
+          semiSync: !m?.semiSync?.primaryEnabled ? 'off' : m.semiSync.primaryStatus ? 'on' : 'async',
           serverId: m?.serverId ?? 0,
           lastError: m?.replica?.lastSqlError || m?.replica?.lastIoError || m?.error || '',
         },

@@ -6,6 +6,7 @@ import {
   agentProblem,
   isHealthy,
   isSilent,
+  reportAge,
   type EngineConfig,
   type NodeObservation,
   type NodeTracker,
@@ -163,18 +164,49 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
     }
     const ranked = rankCandidates(snap.nodes, activeName, state, cfg, now, 'failover');
     const best = ranked[0];
-    const loss = best?.eligible ? acknowledgedLoss(tracker, byName(snap, best.name)) : null;
-    if (loss) {
+    const risk = best?.eligible ? asyncRisk(tracker, byName(snap, best.name)) : null;
+    if (risk) {
       out.push({
         kind: 'none',
         reason:
-          `${activeName} has failed (${problem}) but ${best!.name} lacks ${loss.count} transaction(s) ${activeName} committed while semi-sync had fallen back to async (${loss.text}): ` +
-          'a failover would lose acknowledged writes (whmcs-hactl failover --force overrides)',
+          `${activeName} has failed (${problem}) but semi-sync had fallen back to async at its last report (${risk.by}): ` +
+          `it may have acknowledged writes ${best!.name} never received${risk.lacks ? ` (${best!.name} lacks ${risk.lacks.count} of them already: ${risk.lacks.text})` : ''}; ` +
+          'a failover could lose them (whmcs-hactl failover --force overrides)',
       });
     } else if (best?.eligible) {
       out.push({ kind: 'failover', from: activeName, to: best.name, reason: `${activeName} failed: ${problem}, confirmed by other evidence` });
     } else {
       out.push({ kind: 'none', reason: `${activeName} has failed (${problem}) but no node can take over (${explainNoCandidate(ranked)})` });
+    }
+    return out;
+  }
+
+  // The LB has lost the active while its agent keeps reporting it healthy (a broken LB path): clients
+  // are down, and the active can still be fenced, so a planned switchover (no write lost) moves the
+  // writer. An isolated node looks the same to the LB for a moment, but its agent's last report is then
+  // at least as old as the LB's failed probes (failureThresholdMs): that case waits for the failover rule.
+  if (active.probe && !active.probe.up) {
+    const since = tracker?.unhealthySince ?? now;
+    const lbDown = `the LB cannot reach ${activeName} (${active.probe.error || 'down'})`;
+    const age = reportAge(active, now) ?? Infinity;
+    if (now - since < cfg.failureThresholdMs) {
+      out.push({ kind: 'none', reason: `${lbDown} for ${secs(now - since)} of ${secs(cfg.failureThresholdMs)}` });
+      return out;
+    }
+    if (age >= cfg.failureThresholdMs) {
+      out.push({ kind: 'none', reason: `${lbDown} and its agent's last report is ${secs(age)} old: waiting to tell a broken LB path from a lost node` });
+      return out;
+    }
+    if (state.blockedUntil !== null && now < state.blockedUntil) {
+      out.push({ kind: 'none', reason: `${lbDown} but writer changes are blocked for ${secs(state.blockedUntil - now)} after the last failover (whmcs-hactl ack lifts it)` });
+      return out;
+    }
+    const ranked = rankCandidates(snap.nodes, activeName, state, cfg, now, 'switchover');
+    const best = ranked[0];
+    if (best?.eligible) {
+      out.push({ kind: 'switchover', from: activeName, to: best.name, reason: `${lbDown} for ${secs(now - since)}; ${activeName} itself is healthy` });
+    } else {
+      out.push({ kind: 'none', reason: `${lbDown} but no node can take over (${explainNoCandidate(ranked)})` });
     }
     return out;
   }
@@ -213,21 +245,29 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
 
 /**
  * DESIGN §4.5 holds only while semi-sync is on: once the active's semi-sync has timed out and fallen
- * back to async (its peer cut off, say), it acknowledges writes no replica has. If its last report
- * with MySQL up says so, and the candidate has neither executed nor retrieved every GTID it reported
- * then, a failover would lose acknowledged writes: the engine does not do that on its own.
+ * back to async (its peer cut off, say), it acknowledges writes no replica has, and goes on doing so
+ * after any report we hold. If its last report with MySQL up (to this coordinator or, read from their
+ * status, to any other) says so, a failover may lose acknowledged writes: the engine does not do that
+ * on its own. A later report with semi-sync back on (the replica caught up) lifts it.
  */
-function acknowledgedLoss(tracker: NodeTracker | undefined, candidate: NodeObservation | undefined): { count: number; text: string } | null {
+function asyncRisk(
+  tracker: NodeTracker | undefined,
+  candidate: NodeObservation | undefined,
+): { by: string; lacks: { count: number; text: string } | null } | null {
   const last = tracker?.lastUp;
+  if (!last?.semiSyncOff) return null;
   const m = candidate?.report?.mysql;
-  if (!last?.semiSyncOff || !m) return null;
-  try {
-    const have = parseGtidSet([m.gtidExecuted, m.gtidRetrieved].filter(Boolean).join(','));
-    const lacks = gtidSubtract(parseGtidSet(last.gtidExecuted, have.flavour), have);
-    return lacks.count > 0 ? lacks : null;
-  } catch {
-    return null;
+  let lacks: { count: number; text: string } | null = null;
+  if (m) {
+    try {
+      const have = parseGtidSet([m.gtidExecuted, m.gtidRetrieved].filter(Boolean).join(','));
+      const l = gtidSubtract(parseGtidSet(last.gtidExecuted, have.flavour), have);
+      lacks = l.count > 0 ? l : null;
+    } catch {
+      lacks = null;
+    }
   }
+  return { by: last.by, lacks };
 }
 
 function passiveSummary(n: NodeObservation, snap: EngineSnapshot, cfg: EngineConfig, now: number): string {

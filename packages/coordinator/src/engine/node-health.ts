@@ -8,6 +8,19 @@ export interface NodeObservation {
   receivedAt: number | null;
   /** the leader's own HTTP probe of the node (holistic detection); null when not probed */
   probe: { up: boolean; at: number; error: string } | null;
+  /**
+   * The node's semi-sync state as the other coordinators last saw it (their reports, read from their
+   * status): a leader cut off from the active must still learn that its semi-sync fell back to async.
+   */
+  peerSeen?: PeerSeen | null;
+}
+
+/** One peer coordinator's latest report of a node with MySQL up: when it arrived (leader's clock) and what it said. */
+export interface PeerSeen {
+  at: number;
+  by: string;
+  gtidExecuted: string;
+  semiSyncOff: boolean;
 }
 
 /** Leader-local memory across cycles; not replicated (a new leader starts counting afresh, which only delays). */
@@ -23,7 +36,7 @@ export interface NodeTracker {
    * From the node's last report with MySQL up: its executed GTIDs, and whether semi-sync had fallen
    * back to async then (enabled but off), in which case it may have acknowledged writes no replica has.
    */
-  lastUp?: { gtidExecuted: string; semiSyncOff: boolean } | null;
+  lastUp?: { at: number; by: string; gtidExecuted: string; semiSyncOff: boolean } | null;
 }
 
 export interface EngineConfig {
@@ -88,10 +101,14 @@ export function track(
     const digest = o.report?.files?.ready ? o.report.files.rootDigest : null;
     const drifted = sourceDigest !== null && digest !== null && digest !== sourceDigest;
     const m = o.report?.mysql;
-    const lastUp =
-      fresh && m?.up
-        ? { gtidExecuted: m.gtidExecuted, semiSyncOff: Boolean(m.semiSync?.primaryEnabled && !m.semiSync.primaryStatus) }
-        : (p.lastUp ?? null);
+    let lastUp = p.lastUp ?? null;
+    if (fresh && m?.up) {
+      const at = o.receivedAt ?? now;
+      if (!lastUp || at >= lastUp.at) lastUp = { at, by: 'its agent', gtidExecuted: m.gtidExecuted, semiSyncOff: Boolean(m.semiSync?.primaryEnabled && !m.semiSync.primaryStatus) };
+    }
+    // a peer's newer report wins: it may be the only one that still hears the node
+    const peer = o.peerSeen;
+    if (peer && (!lastUp || peer.at > lastUp.at)) lastUp = { at: peer.at, by: peer.by, gtidExecuted: peer.gtidExecuted, semiSyncOff: peer.semiSyncOff };
     out[o.name] = {
       agentBadSince: agentBad ? (p.agentBadSince ?? now) : null,
       unhealthySince: bad ? (p.unhealthySince ?? now) : null,

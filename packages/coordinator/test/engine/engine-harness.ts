@@ -119,6 +119,7 @@ export class EngineHarness {
   private silent = new Set<string>();
   private receivedAt = new Map<string, number>();
   private probes = new Map<string, boolean>();
+  private peerSeen = new Map<string, NonNullable<NodeObservation['peerSeen']>>();
   private trackers: Record<string, NodeTracker> = {};
   private failing = new Set<string>();
   private ids = 0;
@@ -182,6 +183,16 @@ export class EngineHarness {
           out.push('ok');
           break;
         }
+        case 'peer': {
+          // `peer <node> by=<coordinator> gtid=<set> semiSyncOff=true|false`: a peer coordinator's report of the node, now
+          // (the peer keeps hearing the node: its report is renewed every cycle, like the leader's own)
+          const [node, ...rest] = args;
+          const o = kv(rest);
+          if (rest[0] === 'none') this.peerSeen.delete(node!);
+          else this.peerSeen.set(node!, { at: this.now, by: o.by ?? 'a peer', gtidExecuted: o.gtid ?? '', semiSyncOff: o.semiSyncOff === 'true' });
+          out.push('ok');
+          break;
+        }
         case 'fail': {
           // `fail <step-or-command>` makes the stand-in executor fail it from now on; `fail none` clears
           if (args[0] === 'none') this.failing.clear();
@@ -221,6 +232,7 @@ export class EngineHarness {
         report: this.reports.get(n.name) ?? null,
         receivedAt: this.receivedAt.get(n.name) ?? null,
         probe: probe === undefined ? null : { up: probe, at: this.now, error: probe ? '' : 'connection refused' },
+        peerSeen: this.peerSeen.get(n.name) ?? null,
       };
     });
   }
@@ -233,6 +245,7 @@ export class EngineHarness {
       r.seq += 1;
       this.receivedAt.set(n.name, this.now);
     }
+    for (const p of this.peerSeen.values()) p.at = this.now;
     const nodes = this.observations();
     this.trackers = track(this.trackers, nodes, this.cfg, this.now, this.state.fileSource?.digest ?? null);
     const before = this.stateLine();
