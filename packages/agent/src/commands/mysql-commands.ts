@@ -12,7 +12,7 @@ export class MysqlCommands {
   private flavourCache: 'mariadb' | 'mysql' | undefined;
 
   constructor(
-    target: MysqlTarget,
+    private readonly target: MysqlTarget,
     private readonly timeoutMs: number,
   ) {
     this.conn = new MysqlConnection(target);
@@ -56,18 +56,34 @@ export class MysqlCommands {
   }
 
   /** STOP/START REPLICA (MariaDB 10.5.1+, MySQL 8.0.22+), SLAVE on older servers. */
-  private async replica(verb: 'STOP' | 'START'): Promise<Detail> {
+  private async replica(verb: 'STOP' | 'START', thread = '', conn = this.conn): Promise<Detail> {
     try {
-      await this.conn.query(`${verb} REPLICA`, [], this.timeoutMs);
+      await conn.query(`${verb} REPLICA${thread}`, [], this.timeoutMs);
     } catch (e) {
       if ((e as { errno?: number }).errno !== 1064) throw e;
-      await this.conn.query(`${verb} SLAVE`, [], this.timeoutMs);
+      await conn.query(`${verb} SLAVE${thread}`, [], this.timeoutMs);
     }
     return {};
   }
 
-  stopReplica(): Promise<Detail> {
-    return this.replica('STOP');
+  /**
+   * Detaching a failover's new active must stop anything more of the old active from being applied.
+   * Its IO thread, blocked on a frozen or cut-off source, takes MariaDB about 2 s to end (its stop
+   * loop re-signals every 2 s), and that was 2 s of every such failover's outage. So the SQL thread
+   * is stopped first and awaited (nothing fetched is applied from then on), and the whole STOP runs
+   * on a connection of its own: the command returns once the IO thread is down or 300 ms have
+   * passed, and says which.
+   */
+  async stopReplica(): Promise<Detail> {
+    await this.replica('STOP', ' SQL_THREAD');
+    const side = new MysqlConnection(this.target);
+    const all = this.replica('STOP', '', side).then(
+      () => true,
+      () => false,
+    );
+    void all.finally(() => side.destroy());
+    const ioStopped = await Promise.race([all, new Promise<false>((r) => setTimeout(() => r(false), 300).unref())]);
+    return { sqlThreadStopped: true, ioThreadStopped: ioStopped };
   }
 
   startReplica(): Promise<Detail> {

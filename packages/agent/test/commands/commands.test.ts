@@ -181,6 +181,38 @@ describe('commands end to end over the stream', () => {
     expect(Number(c)).toBe(1);
   });
 
+  it('stop-replica returns at once with the SQL thread stopped even when the source is frozen (the IO thread follows)', async () => {
+    await startAgent();
+    const status = async () => (await replica.query<Record<string, string>[]>('SHOW SLAVE STATUS'))[0]!;
+    // as in production: a semi-sync replica, whose IO thread, when stopped, connects to its source to
+    // kill its dump thread (and waits for that connection when the source does not answer)
+    await primary.query('SET GLOBAL rpl_semi_sync_master_enabled = ON');
+    await replica.query('SET GLOBAL rpl_semi_sync_slave_enabled = ON');
+    cleanup.push(async () => {
+      await replica.query('SET GLOBAL rpl_semi_sync_slave_enabled = OFF');
+      await primary.query('SET GLOBAL rpl_semi_sync_master_enabled = OFF');
+    });
+    expect((await server.links.sendCommand('web002', cmd('stopReplica', 1), 5000)).ok).toBe(true);
+    expect((await server.links.sendCommand('web002', cmd('startReplica', 1), 5000)).ok).toBe(true);
+    await waitFor('replica IO thread connected', async () => ((await status()).Slave_IO_Running === 'Yes' ? true : undefined), 10_000, 100);
+    const pid = Number(readFileSync(join(dir, 'p', 'mysqld.pid'), 'utf8').trim());
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const t0 = Date.now();
+      const res = await server.links.sendCommand('web002', cmd('stopReplica', 1), 5000);
+      const ms = Date.now() - t0;
+      expect(res.ok).toBe(true);
+      expect((await status()).Slave_SQL_Running).toBe('No');
+      // MariaDB needs about 2 s to end an IO thread blocked on a frozen source; the command does not wait for it
+      expect(ms).toBeLessThan(1500);
+      await waitFor('IO thread stopped as well', async () => ((await status()).Slave_IO_Running === 'No' ? true : undefined), 10_000, 100);
+      console.log(`[agent] stopReplica with a frozen source: ${ms} ms, detail ${JSON.stringify(detail(res))}`);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect((await server.links.sendCommand('web002', cmd('startReplica', 1), 5000)).ok).toBe(true);
+  });
+
   it('sendCommand rejects at once without a stream', async () => {
     await expect(server.links.sendCommand('web009', cmd('setReadOnly', 1), 1000)).rejects.toThrow(/no stream from web009/);
   });

@@ -110,7 +110,9 @@ export function track(
     const peer = o.peerSeen;
     if (peer && (!lastUp || peer.at > lastUp.at)) lastUp = { at: peer.at, by: peer.by, gtidExecuted: peer.gtidExecuted, semiSyncOff: peer.semiSyncOff };
     out[o.name] = {
-      agentBadSince: agentBad ? (p.agentBadSince ?? now) : null,
+      // a silent agent has been failing since its last report, not since we noticed: the threshold
+      // counts from there (isolation was detected silentAfterMs + failureThresholdMs late)
+      agentBadSince: agentBad ? (p.agentBadSince ?? (isSilent(o, cfg, now) && o.receivedAt !== null ? Math.min(now, o.receivedAt) : now)) : null,
       unhealthySince: bad ? (p.unhealthySince ?? now) : null,
       healthyStreak: bad ? 0 : fresh ? p.healthyStreak + 1 : p.healthyStreak,
       lastSeq: seq,
