@@ -94,6 +94,8 @@ export function coordinatorConfig(layout: LabLayout, host: HostLayout): Coordina
       // tighter than the production defaults (5 s, 500 ms, 5 s): the lab's network is one bridge, and its
       // figures are what `pnpm bench` compares with other tools (docs/bench.md)
       failureThresholdMs: 1000,
+      // three missed reports (reportIntervalMs 500 above) make an agent silent
+      silentAfterMs: 1500,
       cycleMs: 250,
       recoveryThreshold: 3,
       maxLagSeconds: 5,

@@ -1,5 +1,5 @@
 /**
- * `pnpm chaos [--minutes N] [--seed S] [--lab-id N] [--keep-lab] [--kinds a,b]`: a Jepsen-style run
+ * `pnpm chaos [--minutes N] [--seed S] [--lab-id N] [--keep-lab] [--kinds a,b] [--quiet MIN-MAX]`: a Jepsen-style run
  * in its own lab. Exit 0 when the checker finds nothing, 1 when it finds something, 2 on bad input.
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ async function main(): Promise<number> {
       'lab-id': { type: 'string' },
       'keep-lab': { type: 'boolean', default: false },
       kinds: { type: 'string' },
+      quiet: { type: 'string' },
     },
     strict: true,
   });
@@ -35,7 +36,15 @@ async function main(): Promise<number> {
       return k as FaultKind;
     });
   }
-  const out = await runChaos({ labId, minutes, seed, keepLab: values['keep-lab'], ...(kinds ? { kinds } : {}) });
+  let quietSeconds: [number, number] | undefined;
+  if (values.quiet !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(values.quiet);
+    const lo = Number(m?.[1]);
+    const hi = Number(m?.[2]);
+    if (!m || lo > hi || hi > 3600) throw new InputError('--quiet', `expected MIN-MAX seconds between faults (0-3600, MIN <= MAX), got ${JSON.stringify(values.quiet)}`);
+    quietSeconds = [lo, hi];
+  }
+  const out = await runChaos({ labId, minutes, seed, keepLab: values['keep-lab'], ...(kinds ? { kinds } : {}), ...(quietSeconds ? { quietSeconds } : {}) });
   process.stdout.write(`\n${out.summary}\n\nfiles: ${out.files.txt}\n       ${out.files.json}\n       ${out.files.svg}\n`);
   return out.report.verdict.ok ? 0 : 1;
 }

@@ -13,7 +13,7 @@ export interface NodeStatus {
   name: string;
   role: string;
   healthy: boolean;
-  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lastError: string; gtidExecuted: string };
+  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lastError: string; gtidExecuted: string; semiSync?: 'on' | 'async' | 'off' };
   phpFpm: { up: boolean };
 }
 
@@ -49,7 +49,7 @@ export interface Sample {
   reachable: boolean;
 }
 
-/** Settled: a healthy writable active, a healthy read-only passive, replication running both ways, one leader, nothing in progress. */
+/** Settled: a healthy writable active with semi-sync on, a healthy read-only passive, replication running both ways, one leader, nothing in progress. */
 export function settledProblem(s: ClusterStatus): string | null {
   if (!s.active) return 'no active node';
   if (s.operation) return `${s.operation.kind} in progress (step ${s.operation.step})`;
@@ -63,6 +63,8 @@ export function settledProblem(s: ClusterStatus): string | null {
     if (!n.mysql.ioRunning || !n.mysql.sqlRunning) return `${n.name} is not replicating (${n.mysql.lastError || 'threads stopped'})`;
     const shouldBeRo = n.name !== s.active;
     if (n.mysql.readOnly !== shouldBeRo) return `${n.name} has read_only=${n.mysql.readOnly ? 'ON' : 'OFF'}`;
+    // the next fault must find commits waiting for the replica again, as they do in steady state
+    if (n.name === s.active && n.mysql.semiSync === 'async') return `semi-sync on ${n.name} has not switched back on yet`;
   }
   return null;
 }

@@ -88,6 +88,12 @@ export function rng(seed: number): () => number {
 
 const COMMENT = 'wha-chaos';
 
+function byNetns<T extends { netns: string }>(rules: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rules) m.set(r.netns, [...(m.get(r.netns) ?? []), r]);
+  return m;
+}
+
 interface Undo {
   /** SIGCONT these pids */
   cont?: number[];
@@ -134,8 +140,15 @@ export class Nemesis {
     return p.pid;
   }
 
-  private async iptables(netns: string, op: '-I' | '-D', chain: 'INPUT' | 'OUTPUT', spec: string[]): Promise<void> {
-    await run(['ip', 'netns', 'exec', netns, 'iptables', '-w', op, chain, ...spec, '-m', 'comment', '--comment', COMMENT, '-j', 'DROP'], { timeoutMs: 10_000 });
+  /**
+   * Inserts (-I) or deletes (-D) a namespace's rules in one iptables-restore transaction: a partition
+   * is one event, not a sequence of cuts (one cut after another left a write acknowledged through the
+   * LB while the replica was already cut off, a state no real partition of a host produces).
+   */
+  private async iptables(netns: string, op: '-I' | '-D', rules: Array<{ chain: 'INPUT' | 'OUTPUT'; spec: string[] }>): Promise<void> {
+    if (rules.length === 0) return;
+    const lines = rules.map((r) => [op, r.chain, ...r.spec, '-m', 'comment', '--comment', COMMENT, '-j', 'DROP'].join(' '));
+    await run(['ip', 'netns', 'exec', netns, 'iptables-restore', '--noflush'], { input: `*filter\n${lines.join('\n')}\nCOMMIT\n`, timeoutMs: 10_000 });
   }
 
   async inject(n: number, kind: FaultKind, s: ClusterStatus): Promise<Fault> {
@@ -158,8 +171,8 @@ export class Nemesis {
       if (sig === 'SIGKILL') undo.restart = [{ host: h, proc, pids }];
       else undo.cont = pids;
     };
+    // rules are gathered here and go in at once, per namespace, after the switch
     const drop = async (netns: string, chain: 'INPUT' | 'OUTPUT', spec: string[]) => {
-      await this.iptables(netns, '-I', chain, spec);
       (undo.rules ??= []).push({ netns, chain, spec });
     };
     const addr = (h: string) => this.host(h).address;
@@ -243,6 +256,7 @@ export class Nemesis {
         description = `iptables in ${ns(active)}: ${active} cut from ${passive} and witness, still reaches lb1`;
         break;
     }
+    for (const [netns, rules] of byNetns(undo.rules ?? [])) await this.iptables(netns, '-I', rules);
     const fault: Fault = {
       n,
       kind,
@@ -282,7 +296,7 @@ export class Nemesis {
       while (r.pids.some((p) => isAlive(p)) && Date.now() - t0 < 15_000) await new Promise((res) => setTimeout(res, 100));
       await restartDaemon(this.layout, r.host, r.proc);
     }
-    for (const r of undo.rules ?? []) await this.iptables(r.netns, '-D', r.chain, r.spec);
+    for (const [netns, rules] of byNetns(undo.rules ?? [])) await this.iptables(netns, '-D', rules);
     fault.healedAt = nowMs();
     this.current = null;
     this.log(`fault ${fault.n}: healed`);

@@ -10,6 +10,8 @@ export interface ChaosReport {
   seed: number;
   labId: number;
   minutes: number;
+  /** quiet seconds drawn between a settled fault and the next */
+  quietSeconds: readonly [number, number];
   startedAt: string;
   durationS: number;
   semiSync: boolean;
@@ -35,7 +37,7 @@ const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function summary(rep: ChaosReport): string {
   const r = rep.result;
   const lines = [
-    `chaos run: seed ${rep.seed}, lab ${rep.labId}, ${rep.durationS.toFixed(0)} s, semi-sync ${rep.semiSync ? 'on' : 'off'}, ${rep.faults.length} faults`,
+    `chaos run: seed ${rep.seed}, lab ${rep.labId}, ${rep.durationS.toFixed(0)} s, semi-sync ${rep.semiSync ? 'on' : 'off'}, ${rep.faults.length} faults, ${rep.quietSeconds.join('-')} s quiet after each settled`,
     `writes: ${r.writes.sent} sent, ${r.writes.acknowledged} acknowledged, ${r.writes.failed} failed or timed out`,
     `lost acknowledged writes: ${r.lostTotal} (final databases: ${Object.entries(r.lost).map(([n, l]) => `${n}: ${l.count}`).join(', ')}; missing on the active while a node was kept out: ${r.lostAtFailover.reduce((a, x) => a + x.count, 0)})`,
     `split-brain windows: ${r.splitBrain.length}`,

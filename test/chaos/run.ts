@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { labLayout, repoRoot, type LabLayout, type WebHostLayout } from '../../deploy/lab/layout.js';
+import { coordinatorConfig } from '../../deploy/lab/ha-config.js';
 import { sql } from '../../deploy/lab/mariadb.js';
 import { labCli } from '../lab/lab-cli.js';
 import { check, type Row } from './checker.js';
@@ -22,6 +23,8 @@ export interface ChaosOptions {
   keepLab?: boolean;
   kinds?: readonly FaultKind[];
   availabilityTarget?: number;
+  /** quiet seconds after a fault has settled, before the next (drawn uniformly); default [5, 10] */
+  quietSeconds?: readonly [number, number];
   log?: (line: string) => void;
 }
 
@@ -31,8 +34,6 @@ export interface ChaosOutcome {
   summary: string;
 }
 
-/** The lab's failureThresholdMs (deploy/lab/ha-config.ts); the checker's look-back for failovers. */
-const FAILURE_THRESHOLD_MS = 3000;
 const SETTLE_TIMEOUT_MS = 90_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,11 +77,10 @@ async function converge(layout: LabLayout, tag: string, timeoutMs: number): Prom
 async function mergeKeptOut(layout: LabLayout, view: ClusterView, workload: Workload, tag: string, fault: Fault, log: (l: string) => void): Promise<void> {
   const st = view.last!;
   const active = layout.web.find((h) => h.name === st.active)!;
+  // the acknowledgements first: a write acknowledged after the SELECT below would look missing
+  const acked = workload.acked().map((r) => r.id);
   const have = new Set((await rowsOf(active, tag)).map((r) => r.id));
-  const missing = workload
-    .acked()
-    .map((r) => r.id)
-    .filter((id) => !have.has(id));
+  const missing = acked.filter((id) => !have.has(id));
   fault.lostOnActive = { node: active.name, count: missing.length, sample: missing.slice(0, 20) };
   log(`fault ${fault.n}: ${missing.length} acknowledged write(s) missing on the active ${active.name} while ${Object.keys(st.excluded).join(', ')} is kept out`);
   await sql(active, 'START SLAVE');
@@ -112,14 +112,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosOutcome> {
     const startedAt = nowMs();
     view.start(1000);
     workload = new Workload({ lbAddress, tag, clients: 2, pauseMs: 25, timeoutMs: 3000 });
-    log(`workload started (ids ${tag}-*), semi-sync ${semiSync ? 'on' : 'off'}, seed ${opts.seed}, ${opts.minutes} min`);
+    log(`workload started (ids ${tag}-*), semi-sync ${semiSync ? 'on' : 'off'}, seed ${opts.seed}, ${opts.minutes} min, ${opts.quietSeconds?.join('-') ?? '5-10'} s quiet between faults`);
     const deadline = startedAt + opts.minutes * 60_000;
     await sleep(5000); // a baseline before the first fault
     let n = 0;
     while (nowMs() < deadline) {
       const kind = kinds[Math.floor(random() * kinds.length)]!;
       const holdMs = 8000 + Math.floor(random() * 8000);
-      const quietMs = 5000 + Math.floor(random() * 5000);
+      const [qMin, qMax] = opts.quietSeconds ?? [5, 10];
+      const quietMs = Math.round((qMin + random() * (qMax - qMin)) * 1000);
       let status;
       try {
         status = await view.status();
@@ -182,7 +183,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosOutcome> {
       faults: nemesis.faults,
       startedAt,
       endedAt,
-      failureThresholdMs: FAILURE_THRESHOLD_MS,
+      // the lab's own setting: the checker's look-back for failovers
+      failureThresholdMs: coordinatorConfig(layout, layout.lb).cluster?.failureThresholdMs ?? 5000,
       graceMs: 5000,
     });
     if (!end.ok) result.stuck.push({ n: 0, kind: 'end of run', problem: end.problem });
@@ -190,6 +192,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosOutcome> {
       seed: opts.seed,
       labId: layout.id,
       minutes: opts.minutes,
+      quietSeconds: opts.quietSeconds ?? [5, 10],
       startedAt: new Date(startedAt).toISOString(),
       durationS: (endedAt - startedAt) / 1000,
       semiSync,
