@@ -60,10 +60,18 @@ export class LbApplier {
         const w = this.wanted;
         this.wanted = null;
         try {
-          const r = await this.writer.apply({ nodes: this.nodes, targets: w.targets, epoch: w.epoch, reason: w.reason });
+          const r = await this.writer.apply({
+            nodes: this.nodes,
+            targets: w.targets,
+            epoch: w.epoch,
+            reason: w.reason,
+            superseded: () => this.wanted !== null && this.wanted.targets.join(',') !== w.targets.join(','),
+          });
           this.applied = [...w.targets].sort();
           this.lastError = null;
-          if (r.changed) {
+          if (r.superseded) {
+            this.logger.info({ targets: w.targets, epoch: w.epoch, ms: Math.round(r.durationMs) }, 'load balancer written; verification cut short by a newer state');
+          } else if (r.changed) {
             this.lastApplyMs = r.durationMs;
             this.onApplied?.(r.durationMs);
             this.logger.info({ targets: w.targets, epoch: w.epoch, ms: Math.round(r.durationMs), verifiedBy: r.verifiedBy }, 'load balancer updated');

@@ -4,6 +4,8 @@ export interface VerifyOutcome {
   ok: boolean;
   node: string | null;
   why: string;
+  /** stopped because a newer state is waiting: neither success nor failure */
+  superseded?: boolean;
 }
 
 /**
@@ -12,13 +14,14 @@ export interface VerifyOutcome {
  * target, with a 5xx and no node. Old workers of a reloaded nginx, or
  * connections HAProxy had already balanced, can answer the old way briefly.
  */
-export async function verifyThroughLb(url: string, header: string, targets: string[], timeoutMs: number): Promise<VerifyOutcome> {
+export async function verifyThroughLb(url: string, header: string, targets: string[], timeoutMs: number, superseded: () => boolean = () => false): Promise<VerifyOutcome> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   let streak = 0;
   while (Date.now() < deadline) {
+    if (superseded()) return { ok: false, node: null, why: 'a newer state is waiting', superseded: true };
     try {
-      const res = await httpCheck(url, 1000);
+      const res = await httpCheck(url, Math.min(1000, Math.max(100, deadline - Date.now())));
       const raw = res.headers[header];
       const node = Array.isArray(raw) ? (raw[0] ?? null) : (raw ?? null);
       const good = targets.length === 0 ? res.status >= 500 && !node : node !== null && targets.includes(node);

@@ -12,6 +12,12 @@ export interface LbApplyRequest {
   targets: string[];
   epoch: number;
   reason: string;
+  /**
+   * True once a newer committed state is waiting: verification of this one stops there (the LB is
+   * rewritten at once; verifying the old targets, a frozen node say, would hold the newer state back
+   * for the whole verify timeout).
+   */
+  superseded?: () => boolean;
 }
 
 export interface LbApplyResult {
@@ -19,6 +25,8 @@ export interface LbApplyResult {
   durationMs: number;
   /** node that answered the verification request through the LB, if verified */
   verifiedBy: string | null;
+  /** verification was cut short by a newer state (the file and reload were done) */
+  superseded?: boolean;
 }
 
 export interface LbWriter {

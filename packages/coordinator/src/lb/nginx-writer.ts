@@ -108,7 +108,8 @@ export class NginxWriter implements LbWriter {
     }
     let verifiedBy: string | null = null;
     if (this.o.verifyUrl) {
-      const v = await verifyThroughLb(this.o.verifyUrl, this.o.verifyHeader ?? 'x-whmcs-ha-node', req.targets, this.o.verifyTimeoutMs ?? 5000);
+      const v = await verifyThroughLb(this.o.verifyUrl, this.o.verifyHeader ?? 'x-whmcs-ha-node', req.targets, this.o.verifyTimeoutMs ?? 5000, req.superseded);
+      if (v.superseded) return { changed: true, durationMs: performance.now() - started, verifiedBy: null, superseded: true };
       if (!v.ok) await restore('verify', v.why);
       verifiedBy = v.node;
     }

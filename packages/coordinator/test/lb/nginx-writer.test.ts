@@ -128,4 +128,27 @@ describe('NginxWriter against a real nginx', () => {
     expect(readFileSync(upstreamFile, 'utf8')).toBe(before);
     expect((await whoAnswers()).node).toBe('web001');
   });
+
+  it('cuts verification short, keeping the new file, when a newer state is waiting (a frozen target must not hold back the next)', async () => {
+    // the same wrong mapping as above would fail verification only after the whole timeout
+    const wrong = [nodes()[0]!, { name: 'web002', upstream: `127.0.0.1:${web1}` }];
+    const slow = new NginxWriter({
+      upstreamFile,
+      upstreamName: 'whmcs_backend',
+      nginxBinary: '/usr/sbin/nginx',
+      nginxConfig: conf,
+      nginxArgs,
+      verifyUrl: `http://127.0.0.1:${lbPort}/`,
+      verifyTimeoutMs: 10_000,
+    });
+    const t0 = performance.now();
+    const newer = t0 + 300;
+    const r = await slow.apply({ nodes: wrong, targets: ['web002'], epoch: 8, reason: 'frozen', superseded: () => performance.now() > newer });
+    const ms = performance.now() - t0;
+    expect(r).toMatchObject({ changed: true, superseded: true, verifiedBy: null });
+    expect(ms).toBeLessThan(5000);
+    // not restored: the newer state overwrites it next
+    expect(readFileSync(upstreamFile, 'utf8')).toMatch(/# web002/);
+    await writer.apply({ nodes: nodes(), targets: ['web001'], epoch: 9, reason: 'back' });
+  });
 });
