@@ -19,6 +19,8 @@ describe('chaos (seeded faults under a write workload)', () => {
     expect(r.writes.acknowledged).toBeGreaterThan(100);
     expect(r.lost).toEqual(Object.fromEntries(Object.keys(r.lost).map((n) => [n, { count: 0, sample: [] }])));
     expect(Object.keys(r.lost).sort()).toEqual(['web001', 'web002']);
+    // and none missing on the active while a node was kept out (the new active served without them)
+    expect(r.lostAtFailover.filter((x) => x.count > 0)).toEqual([]);
     expect(r.splitBrain).toEqual([]);
     expect(r.failovers.filter((f) => f.wrongful)).toEqual([]);
     // A node isolated while it was the active can come back with a transaction it committed that no one

@@ -149,7 +149,7 @@ export interface Command {
   kind?: CommandKind;
   setReadOnly?: Empty | null;
   setWritable?: Empty | null;
-  stopReplica?: Empty | null;
+  stopReplica?: { disconnectReplicas?: boolean } | null;
   startReplica?: Empty | null;
   waitForGtid?: WaitForGtid | null;
   syncFilesFrom?: SyncFilesFrom | null;
@@ -352,7 +352,7 @@ export const commandSchema = z
     kind: z.enum(['setReadOnly', 'setWritable', 'stopReplica', 'startReplica', 'waitForGtid', 'syncFilesFrom']),
     setReadOnly: emptySchema.nullish(),
     setWritable: emptySchema.nullish(),
-    stopReplica: emptySchema.nullish(),
+    stopReplica: z.object({ disconnectReplicas: z.boolean().optional() }).strict().nullish(),
     startReplica: emptySchema.nullish(),
     waitForGtid: z.object({ gtidSet: text(65536), timeoutMs: u32.min(1).max(3_600_000) }).nullish(),
     syncFilesFrom: z

@@ -88,7 +88,7 @@ export class CommandRunner {
       case 'setWritable':
         return m.setWritable();
       case 'stopReplica':
-        return m.stopReplica();
+        return m.stopReplica(cmd.stopReplica?.disconnectReplicas === true);
       case 'startReplica':
         return m.startReplica();
       case 'waitForGtid':

@@ -213,6 +213,24 @@ describe('commands end to end over the stream', () => {
     expect((await server.links.sendCommand('web002', cmd('startReplica', 1), 5000)).ok).toBe(true);
   });
 
+  it('stop-replica with disconnectReplicas also ends the binlog dump threads serving its replicas, which reconnect', async () => {
+    await startAgent({ db: primary, node: 'web001' });
+    const dumpIds = async () =>
+      (await primary.query<{ id: number }[]>("SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'")).map((r) => Number(r.id));
+    const before = await waitFor('the replica connected (a dump thread)', async () => {
+      const ids = await dumpIds();
+      return ids.length > 0 ? ids : undefined;
+    }, 10_000, 100);
+    const res = await server.links.sendCommand('web001', cmd('stopReplica', 1, { stopReplica: { disconnectReplicas: true } }), 5000);
+    expect(res.ok, res.error).toBe(true);
+    expect(detail(res)).toMatchObject({ sqlThreadStopped: true, replicasDisconnected: before.length });
+    const after = await waitFor('the replica reconnected (a new dump thread)', async () => {
+      const ids = await dumpIds();
+      return ids.length > 0 && ids.every((id) => !before.includes(id)) ? ids : undefined;
+    }, 10_000, 100);
+    expect(after.length).toBe(before.length);
+  });
+
   it('sendCommand rejects at once without a stream', async () => {
     await expect(server.links.sendCommand('web009', cmd('setReadOnly', 1), 1000)).rejects.toThrow(/no stream from web009/);
   });

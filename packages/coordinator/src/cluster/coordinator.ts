@@ -133,8 +133,8 @@ export class Coordinator {
       hooks: { preFailover: cfg.hooks.preFailover, postFailover: cfg.hooks.postFailover },
       commandTimeoutMs: 5000,
       // a failover's fence of a node believed dead is best effort (the LB and the lease fence it): do
-      // not let an unreachable node's silence add more than the failure threshold to the outage
-      failoverFenceTimeoutMs: Math.min(5000, Math.max(1000, cfg.cluster.failureThresholdMs)),
+      // not let an unreachable node's silence add more than half the failure threshold to the outage
+      failoverFenceTimeoutMs: Math.min(2500, Math.max(500, Math.floor(cfg.cluster.failureThresholdMs / 2))),
       catchUpTimeoutMs: cfg.cluster.catchUpTimeoutMs,
       syncTimeoutMs: 120_000,
       currentOperation: () => this.state.state.operation,

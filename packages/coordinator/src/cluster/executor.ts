@@ -206,7 +206,7 @@ export class Executor {
         }
         case 'detach':
           // so transactions only the failed active has cannot flow into the new one when it returns
-          await this.command(op.to, op.epoch, 'stopReplica');
+          await this.command(op.to, op.epoch, 'stopReplica', { stopReplica: { disconnectReplicas: true } });
           return await done({ note: `${op.to} stopped replicating from ${op.from ?? 'the old active'}` });
         case 'promote':
           try {
