@@ -5,6 +5,7 @@
  * whether it stopped the active from serving clients through the LB (`impairsActive`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { mulberry32 } from '../../packages/shared/src/seeded-random.js';
 import type { HostLayout, LabLayout } from '../../deploy/lab/layout.js';
 import { isAlive } from '../../deploy/lab/process.js';
 import { run } from '../../deploy/lab/run.js';
@@ -74,17 +75,8 @@ export interface Fault {
   lostOnActive: { node: string; count: number; sample: string[] } | null;
 }
 
-/** mulberry32: small, seedable, good enough to pick faults reproducibly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a seed replays the same faults. */
+export const rng = mulberry32;
 
 const COMMENT = 'wha-chaos';
 

@@ -12,3 +12,4 @@ export * from './run-main.js';
 export * from './gtid.js';
 export * from './identity.js';
 export * from './tls.js';
+export * from './seeded-random.js';

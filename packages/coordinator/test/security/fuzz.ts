@@ -1,16 +1,7 @@
-import { serviceDefinition, type ServiceName } from '@whmcs-ha/shared';
+import { mulberry32, serviceDefinition, type ServiceName } from '@whmcs-ha/shared';
 
-/** Seeded PRNG (mulberry32): a failing run is repeated with its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: a failing run is repeated with its seed. */
+export const rng = mulberry32;
 
 const NASTY_STRINGS = ['', ' ', 'web001', 'web002', 'c1', 'c2', 'c3', '../../etc/passwd', '\u0000', '💥'.repeat(40), 'x'.repeat(70_000), "'; DROP TABLE x; --", '${jndi:x}', 'NaN'];
 const NASTY_NUMBERS = [0, -1, 1, 2 ** 31, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, 1e300, -1e300, 0.5, NaN, Infinity, -Infinity];

@@ -1,16 +1,11 @@
+import { mulberry32 } from '@whmcs-ha/shared';
+
 /** Small seeded PRNG (mulberry32): the simulation's only source of randomness. */
 export class Prng {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = (seed ^ 0x9e3779b9) >>> 0;
-  }
-
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32((seed ^ 0x9e3779b9) >>> 0);
   }
 
   /** Integer in [lo, hi]. */
