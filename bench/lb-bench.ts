@@ -3,40 +3,16 @@
  * reload -> verify through the LB) on a real nginx on loopback, switching between two backends;
  * baseline: what a bare script does, `nginx -t` then `nginx -s reload` on the live file.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NginxWriter } from '../packages/coordinator/src/lb/nginx-writer.js';
 import { runProgram } from '../packages/coordinator/src/lb/run-program.js';
-import { freePort } from '../packages/coordinator/test/support/free-port.js';
+import { startLoopbackNginx } from '../packages/coordinator/test/support/loopback-nginx.js';
 import type { Figure } from './figure.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function lbBench(runs = Number(process.env.BENCH_LB_RUNS ?? 10)): Promise<Figure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'wha-bench-lb-'));
-  const conf = join(dir, 'conf', 'nginx.conf');
-  const upstreamFile = join(dir, 'managed', 'upstream.conf');
-  const [lb, w1, w2] = [await freePort(), await freePort(), await freePort()];
-  const args = ['-p', dir];
-  for (const d of ['conf', 'managed', 'logs']) mkdirSync(join(dir, d), { recursive: true });
-  writeFileSync(
-    conf,
-    `pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  include ${upstreamFile};
-  server { listen 127.0.0.1:${w1}; location / { add_header x-whmcs-ha-node web001 always; return 200 "web001\\n"; } }
-  server { listen 127.0.0.1:${w2}; location / { add_header x-whmcs-ha-node web002 always; return 200 "web002\\n"; } }
-  server { listen 127.0.0.1:${lb}; location / { proxy_pass http://whmcs_backend; } }
-}
-`,
-  );
-  writeFileSync(upstreamFile, `upstream whmcs_backend { server 127.0.0.1:${w1}; }\n`);
-  const start = await runProgram('/usr/sbin/nginx', [...args, '-c', conf]);
-  if (start.code !== 0) throw new Error(`nginx did not start: ${start.stderr}`);
+  const ng = await startLoopbackNginx('bench-lb');
+  const { conf, upstreamFile, lbPort: lb, args } = ng;
   try {
     const writer = new NginxWriter({
       upstreamFile,
@@ -47,10 +23,7 @@ http {
       verifyUrl: `http://127.0.0.1:${lb}/`,
       verifyTimeoutMs: 15_000,
     });
-    const nodes = [
-      { name: 'web001', upstream: `127.0.0.1:${w1}` },
-      { name: 'web002', upstream: `127.0.0.1:${w2}` },
-    ];
+    const nodes = ng.nodes();
     const apply: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -78,7 +51,6 @@ http {
       },
     ];
   } finally {
-    await runProgram('/usr/sbin/nginx', [...args, '-c', conf, '-s', 'stop']).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await ng.stop();
   }
 }

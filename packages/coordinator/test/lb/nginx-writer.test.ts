@@ -1,56 +1,30 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCheck } from '../../src/lb/http-check.js';
 import { LbApplyError } from '../../src/lb/lb-writer.js';
 import { NginxWriter } from '../../src/lb/nginx-writer.js';
-import { runProgram } from '../../src/lb/run-program.js';
-import { freePorts } from '../support/free-port.js';
+import { startLoopbackNginx, type LoopbackNginx } from '../support/loopback-nginx.js';
 
 // A real nginx on loopback: two "web nodes" (server blocks naming themselves
 // in a header) and an LB server proxying to the managed upstream file.
-const dir = mkdtempSync(join(tmpdir(), 'wha-nginx-writer-'));
-const conf = join(dir, 'conf', 'nginx.conf');
-const upstreamFile = join(dir, 'managed', 'upstream.conf');
+let ng: LoopbackNginx;
 let lbPort = 0;
 let web1 = 0;
-let web2 = 0;
+let conf = '';
+let upstreamFile = '';
+let nginxArgs: string[] = [];
 let writer: NginxWriter;
-const nginxArgs = ['-p', dir];
 
 async function whoAnswers(): Promise<{ status: number; node: string | null }> {
   const res = await httpCheck(`http://127.0.0.1:${lbPort}/`, 2000);
   return { status: res.status, node: (res.headers['x-whmcs-ha-node'] as string | undefined) ?? null };
 }
 
-const nodes = () => [
-  { name: 'web001', upstream: `127.0.0.1:${web1}` },
-  { name: 'web002', upstream: `127.0.0.1:${web2}` },
-];
+const nodes = () => ng.nodes();
 
 beforeAll(async () => {
-  [lbPort, web1, web2] = (await freePorts(3)) as [number, number, number];
-  mkdirSync(join(dir, 'conf'), { recursive: true });
-  mkdirSync(join(dir, 'managed'), { recursive: true });
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  writeFileSync(
-    conf,
-    `pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  include ${upstreamFile};
-  server { listen 127.0.0.1:${web1}; location / { add_header x-whmcs-ha-node web001 always; return 200 "web001\\n"; } }
-  server { listen 127.0.0.1:${web2}; location / { add_header x-whmcs-ha-node web002 always; return 200 "web002\\n"; } }
-  server { listen 127.0.0.1:${lbPort}; location / { proxy_pass http://whmcs_backend; } }
-}
-`,
-  );
-  writeFileSync(upstreamFile, `upstream whmcs_backend { server 127.0.0.1:${web1}; }\n`);
-  const start = await runProgram('/usr/sbin/nginx', [...nginxArgs, '-c', conf]);
-  expect(start.stderr).toBe('');
+  ng = await startLoopbackNginx('nginx-writer');
+  ({ lbPort, web1, conf, upstreamFile, args: nginxArgs } = ng);
   writer = new NginxWriter({
     upstreamFile,
     upstreamName: 'whmcs_backend',
@@ -64,8 +38,7 @@ http {
 });
 
 afterAll(async () => {
-  await runProgram('/usr/sbin/nginx', [...nginxArgs, '-c', conf, '-s', 'stop']);
-  rmSync(dir, { recursive: true, force: true });
+  await ng?.stop();
 });
 
 describe('NginxWriter against a real nginx', () => {
