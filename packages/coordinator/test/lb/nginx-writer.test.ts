@@ -22,19 +22,23 @@ async function whoAnswers(): Promise<{ status: number; node: string | null }> {
 
 const nodes = () => ng.nodes();
 
-beforeAll(async () => {
-  ng = await startLoopbackNginx('nginx-writer');
-  ({ lbPort, web1, conf, upstreamFile, args: nginxArgs } = ng);
-  writer = new NginxWriter({
+/** A writer of the loopback nginx's upstream, verifying through its LB port unless told otherwise. */
+const writerWith = (o: Partial<ConstructorParameters<typeof NginxWriter>[0]> = {}) =>
+  new NginxWriter({
     upstreamFile,
     upstreamName: 'whmcs_backend',
     nginxBinary: '/usr/sbin/nginx',
     nginxConfig: conf,
     nginxArgs,
     verifyUrl: `http://127.0.0.1:${lbPort}/`,
-    // generous: old workers can take a while to drain on a loaded machine
-    verifyTimeoutMs: 15_000,
+    ...o,
   });
+
+beforeAll(async () => {
+  ng = await startLoopbackNginx('nginx-writer');
+  ({ lbPort, web1, conf, upstreamFile, args: nginxArgs } = ng);
+  // generous: old workers can take a while to drain on a loaded machine
+  writer = writerWith({ verifyTimeoutMs: 15_000 });
 });
 
 afterAll(async () => {
@@ -67,13 +71,7 @@ describe('NginxWriter against a real nginx', () => {
   it('refuses a config nginx -t rejects and leaves the live file untouched', async () => {
     await writer.apply({ nodes: nodes(), targets: ['web001'], epoch: 5, reason: 'back' });
     const before = readFileSync(upstreamFile, 'utf8');
-    const bad = new NginxWriter({
-      upstreamFile,
-      upstreamName: 'two words',
-      nginxBinary: '/usr/sbin/nginx',
-      nginxConfig: conf,
-      nginxArgs,
-    });
+    const bad = writerWith({ upstreamName: 'two words', verifyUrl: undefined });
     const err = await bad.apply({ nodes: nodes(), targets: ['web002'], epoch: 6, reason: 'bad' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LbApplyError);
     expect((err as LbApplyError).stage).toBe('test');
@@ -85,15 +83,7 @@ describe('NginxWriter against a real nginx', () => {
     const before = readFileSync(upstreamFile, 'utf8');
     // web002's address mistakenly points at web001's server: the LB answers as web001.
     const wrong = [nodes()[0]!, { name: 'web002', upstream: `127.0.0.1:${web1}` }];
-    const impatient = new NginxWriter({
-      upstreamFile,
-      upstreamName: 'whmcs_backend',
-      nginxBinary: '/usr/sbin/nginx',
-      nginxConfig: conf,
-      nginxArgs,
-      verifyUrl: `http://127.0.0.1:${lbPort}/`,
-      verifyTimeoutMs: 2000,
-    });
+    const impatient = writerWith({ verifyTimeoutMs: 2000 });
     const err = await impatient.apply({ nodes: wrong, targets: ['web002'], epoch: 7, reason: 'wrong' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LbApplyError);
     expect((err as LbApplyError).stage).toBe('verify');
@@ -105,15 +95,7 @@ describe('NginxWriter against a real nginx', () => {
   it('cuts verification short, keeping the new file, when a newer state is waiting (a frozen target must not hold back the next)', async () => {
     // the same wrong mapping as above would fail verification only after the whole timeout
     const wrong = [nodes()[0]!, { name: 'web002', upstream: `127.0.0.1:${web1}` }];
-    const slow = new NginxWriter({
-      upstreamFile,
-      upstreamName: 'whmcs_backend',
-      nginxBinary: '/usr/sbin/nginx',
-      nginxConfig: conf,
-      nginxArgs,
-      verifyUrl: `http://127.0.0.1:${lbPort}/`,
-      verifyTimeoutMs: 10_000,
-    });
+    const slow = writerWith({ verifyTimeoutMs: 10_000 });
     const t0 = performance.now();
     const newer = t0 + 300;
     const r = await slow.apply({ nodes: wrong, targets: ['web002'], epoch: 8, reason: 'frozen', superseded: () => performance.now() > newer });
