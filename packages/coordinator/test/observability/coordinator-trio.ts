@@ -14,17 +14,23 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Three real coordinators on loopback (Raft over gRPC, no agents, no LB); `extra` adds config to the first. */
-export async function startTrio(extra: Record<string, unknown>): Promise<{ coordinators: Coordinator[]; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'coord-trio-'));
+/**
+ * Three real coordinators on loopback (Raft over gRPC, no agents, no LB); `extra` adds config to the
+ * first. Plain gRPC unless `perNode` gives each its own security config (the mTLS tests' certificates).
+ */
+export async function startTrio(
+  extra: Record<string, unknown>,
+  opts: { dir?: string; perNode?: (id: string) => Record<string, unknown> } = {},
+): Promise<{ coordinators: Coordinator[]; stop: () => Promise<void> }> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'coord-trio-'));
   const ids = ['c1', 'c2', 'c3'];
   const ports = await Promise.all(ids.map(() => freePort()));
   const peers = ids.map((id, i) => ({ id, address: `127.0.0.1:${ports[i]}` }));
   const coordinators = ids.map((id, i) => {
     const parsed = coordinatorConfigSchema.parse({
       id,
-      // plain gRPC on loopback, for this test only
-      insecure: true,
+      // plain gRPC on loopback, for these tests only
+      ...(opts.perNode ? opts.perNode(id) : { insecure: true }),
       listen: peers[i]!.address,
       dataDir: join(dir, id),
       peers,

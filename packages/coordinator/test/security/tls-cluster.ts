@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CHANNEL_OPTIONS,
   clientConstructor,
-  coordinatorConfigSchema,
-  createLogger,
   grpc,
   readTlsMaterial,
-  type CoordinatorConfig,
   type Role,
   type ServiceName,
 } from '@whmcs-ha/shared';
 import { pkiFiles, pkiInit, pkiIssue } from '../../../hactl/src/pki.js';
 import { Coordinator } from '../../src/cluster/coordinator.js';
-import { freePort } from '../observability/coordinator-trio.js';
+import { freePort, startTrio } from '../observability/coordinator-trio.js';
 
 /** A PKI made by the real `pki` code in a temporary directory. */
 export class TestPki {
@@ -82,34 +79,6 @@ export async function codeOf(p: Promise<unknown>): Promise<number> {
 export async function startTlsTrio(): Promise<{ root: string; pki: TestPki; coordinators: Coordinator[]; stop: () => Promise<void> }> {
   const root = mkdtempSync(join(tmpdir(), 'wha-sec-'));
   const pki = new TestPki(root, 'pki');
-  const ids = ['c1', 'c2', 'c3'];
-  const ports = await Promise.all(ids.map(() => freePort()));
-  const peers = ids.map((id, i) => ({ id, address: `127.0.0.1:${ports[i]}` }));
-  const coordinators = ids.map((id, i) => {
-    const parsed = coordinatorConfigSchema.parse({
-      id,
-      listen: peers[i]!.address,
-      dataDir: join(root, id),
-      peers,
-      nodes: [
-        { name: 'web001', upstream: '127.0.0.1:1' },
-        { name: 'web002', upstream: '127.0.0.1:2' },
-      ],
-      cluster: { initialActive: 'web001' },
-      raft: { tickMs: 50, electionTicks: 20, heartbeatTicks: 1, snapshotEvery: 1000 },
-      tls: pki.tls('coordinator', id),
-    });
-    const cfg = { ...parsed, voters: ids, source: `test ${id}` } as CoordinatorConfig;
-    return new Coordinator(cfg, createLogger(`test-${id}`, 'silent'));
-  });
-  await Promise.all(coordinators.map((c) => c.start()));
-  return {
-    root,
-    pki,
-    coordinators,
-    stop: async () => {
-      await Promise.all(coordinators.map((c) => c.stop()));
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  const trio = await startTrio({}, { dir: root, perNode: (id) => ({ tls: pki.tls('coordinator', id) }) });
+  return { root, pki, ...trio };
 }
