@@ -1,4 +1,4 @@
-import { gtidSubtract, parseGtidSet } from '@whmcs-ha/shared';
+import { gtidSubtract, gtidTextContains, parseGtidSet } from '@whmcs-ha/shared';
 import { explainNoCandidate, rankCandidates } from './candidates.js';
 import type { ClusterState } from './cluster-state.js';
 import { sentenceOf, type DecideResult, type Decision } from './decision.js';
@@ -223,7 +223,9 @@ function activePassive(snap: EngineSnapshot, cfg: EngineConfig, now: number): De
     const errant = errantOf(n.report.mysql.gtidExecuted, activeGtid, active.report?.mysql?.serverId ?? -1);
     if (errant === null) continue;
     if (errant.count > 0) {
-      if (excluded?.errant !== errant.text) {
+      // once kept out, only errant transactions it did not list before are news: re-proposing every
+      // time the text moved with report skew wrote two Raft entries a second (chaos suite)
+      if (!excluded || !gtidTextContains(excluded.errant, errant.text)) {
         out.push({ kind: 'exclude', node: n.name, errant: errant.text, reason: `${errant.count} errant transaction(s) not on ${activeName}: ${errant.text}` });
       }
     } else {
