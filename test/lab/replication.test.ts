@@ -37,9 +37,9 @@ describe('lab: MariaDB master-master replication', () => {
     const { web001, web002 } = testLab();
     const q =
       "SELECT CONCAT_WS(' ', @@server_id, @@log_bin, @@binlog_format, @@log_slave_updates, @@auto_increment_increment, " +
-      '@@auto_increment_offset, @@gtid_domain_id, @@rpl_semi_sync_master_enabled, @@rpl_semi_sync_slave_enabled)';
-    expect(await sqlValue(web001, q)).toBe('1 ON ROW ON 2 1 1 ON ON');
-    expect(await sqlValue(web002, q)).toBe('2 ON ROW ON 2 2 2 ON ON');
+      '@@auto_increment_offset, @@gtid_domain_id, @@rpl_semi_sync_master_enabled, @@rpl_semi_sync_slave_enabled, @@rpl_semi_sync_master_wait_no_slave)';
+    expect(await sqlValue(web001, q)).toBe('1 ON ROW ON 2 1 1 ON ON OFF');
+    expect(await sqlValue(web002, q)).toBe('2 ON ROW ON 2 2 2 ON ON OFF');
     // read-only at boot from the config; the lab made web001 (and only web001) writable
     expect(await sqlValue(web001, 'SELECT @@read_only')).toBe('0');
     expect(await sqlValue(web002, 'SELECT @@read_only')).toBe('1');
