@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BearerToken } from '../../src/dashboard/bearer-token.js';
 import { freePort, startTrio, until } from '../observability/coordinator-trio.js';
+import { minimalCoordinatorInput } from '../../../shared/test/support/coordinator-input.js';
 
 type Msg = { type: string; [k: string]: unknown };
 
@@ -231,22 +232,7 @@ function runCoordinator(args: string[]): Promise<{ code: number | null; stderr: 
 describe('whmcs-ha-coordinator: a dashboard others can reach needs a token', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dashboard-cfg-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const config = (dashboard: Record<string, unknown>) => ({
-    id: 'lb1',
-    listen: '127.0.0.1:9',
-    dataDir: join(dir, 'data'),
-    peers: [
-      { id: 'lb1', address: '127.0.0.1:9' },
-      { id: 'witness', address: '127.0.0.1:9' },
-      { id: 'web002', address: '127.0.0.1:9' },
-    ],
-    nodes: [
-      { name: 'web001', upstream: '127.0.0.1:1' },
-      { name: 'web002', upstream: '127.0.0.1:2' },
-    ],
-    insecure: true,
-    dashboard,
-  });
+  const config = (dashboard: Record<string, unknown>) => ({ ...minimalCoordinatorInput(join(dir, 'data')), insecure: true, dashboard });
 
   it('counts only 127.0.0.0/8, [::1] and localhost as loopback', () => {
     for (const l of ['127.0.0.1:7480', '127.1.2.3:1', '[::1]:7480', 'localhost:7480']) expect(isLoopbackListen(l), l).toBe(true);

@@ -10,6 +10,7 @@ import { Coordinator } from '../../src/cluster/coordinator.js';
 import type { Message } from '../../src/raft/core/types.js';
 import { GrpcTransport } from '../../src/raft/transport/grpc-transport.js';
 import { decoded, Fuzzer, rng } from './fuzz.js';
+import { minimalCoordinatorInput } from '../../../shared/test/support/coordinator-input.js';
 
 /**
  * Every gRPC handler gets at least FUZZ_INPUTS decoded messages (random, and
@@ -189,21 +190,7 @@ describe(`handler fuzz (${INPUTS} inputs per handler, seed ${SEED})`, () => {
   it('Control: Status, History, Check, Operate and Watch from anyone; the replicated state never changes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wha-fuzz-'));
     dirs.push(dir);
-    const parsed = coordinatorConfigSchema.parse({
-      id: 'c1',
-      listen: '127.0.0.1:9',
-      dataDir: join(dir, 'c1'),
-      peers: [
-        { id: 'c1', address: '127.0.0.1:9' },
-        { id: 'c2', address: '127.0.0.1:9' },
-        { id: 'c3', address: '127.0.0.1:9' },
-      ],
-      nodes: [
-        { name: 'web001', upstream: '127.0.0.1:1' },
-        { name: 'web002', upstream: '127.0.0.1:2' },
-      ],
-      insecure: true,
-    });
+    const parsed = coordinatorConfigSchema.parse({ ...minimalCoordinatorInput(join(dir, 'c1'), ['c1', 'c2', 'c3']), insecure: true });
     // not started: no leader, so no input may change anything, whatever it asks for
     const c = new Coordinator({ ...parsed, voters: ['c1', 'c2', 'c3'], source: 'fuzz' } as CoordinatorConfig, silent);
     let refusedByPolicy = 0;

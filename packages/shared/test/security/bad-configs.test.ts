@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pkiFiles, pkiInit, pkiIssue } from '../../../hactl/src/pki.js';
+import { minimalCoordinatorInput } from '../support/coordinator-input.js';
 
 /**
  * Table of bad configs for the three real binaries (built dist/main.js, as
@@ -71,21 +72,7 @@ const agentBase = () => ({
   tls: tls('agent', 'web001'),
 });
 
-const coordinatorBase = () => ({
-  id: 'lb1',
-  listen: '127.0.0.1:9',
-  dataDir: join(dir, 'coord-data'),
-  peers: [
-    { id: 'lb1', address: '127.0.0.1:9' },
-    { id: 'witness', address: '127.0.0.1:9' },
-    { id: 'web002', address: '127.0.0.1:9' },
-  ],
-  nodes: [
-    { name: 'web001', upstream: '127.0.0.1:1' },
-    { name: 'web002', upstream: '127.0.0.1:2' },
-  ],
-  tls: tls('coordinator', 'lb1'),
-});
+const coordinatorBase = () => ({ ...minimalCoordinatorInput(join(dir, 'coord-data')), tls: tls('coordinator', 'lb1') });
 
 const hactlBase = () => ({ endpoints: ['127.0.0.1:9'], timeoutMs: 1000, tls: tls('operator', 'olga') });
 
