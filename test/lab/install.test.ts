@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAppMount } from '../../deploy/lab/app-install.js';
 import { labLayout, repoRoot, type HostLayout, type LabLayout, type WebHostLayout } from '../../deploy/lab/layout.js';
@@ -173,6 +173,23 @@ describe('bundles and install.sh in lab 6', () => {
   const rootOf = (h: HostLayout | 'admin') => join(installRoot, h === 'admin' ? 'admin' : h.name);
   const started: Array<{ host: HostLayout; pid: number; startTime: number; name: string }> = [];
   let labUp = false;
+
+  // The installed units run as the whmcs-ha user, and the lab (their configs, nginx tree, sockets)
+  // lives inside the checkout: a checkout under a 0700 directory (`mktemp -d`) is out of that user's
+  // reach. It and its ancestors get search permission (o+x, no listing) for the test, and their modes back after.
+  const ancestorModes: Array<{ dir: string; mode: number }> = [];
+  beforeAll(() => {
+    for (let d = repoRoot; d !== dirname(d); d = dirname(d)) {
+      const mode = statSync(d).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        ancestorModes.push({ dir: d, mode });
+        chmodSync(d, mode | 0o001);
+      }
+    }
+  });
+  afterAll(() => {
+    for (const a of ancestorModes) chmodSync(a.dir, a.mode);
+  });
 
   beforeAll(async () => {
     const b = await runProgram(process.execPath, [join(repoRoot, 'scripts', 'bundle.mjs')], { cwd: repoRoot });
