@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './grpc.js';
 export * from './logger.js';
 export * from './messages.js';
+export * from './status.js';
+export * from './control-json.js';
 export * from './proto-path.js';
 export * from './config/load.js';
 export * from './config/common.js';

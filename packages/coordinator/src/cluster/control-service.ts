@@ -1,10 +1,22 @@
-import { callerIdentity, grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
-import { runDoctor, type DoctorInput, type DoctorReport } from '../doctor/doctor.js';
+import {
+  callerIdentity,
+  grpc,
+  InputError,
+  type ClusterStatus,
+  type DoctorAnswer,
+  type DoctorReport,
+  type HistoryEvent,
+  type Logger,
+  type OperateAccepted,
+  type OperateReply,
+  type StatusReply,
+  type WatchEvent,
+} from '@whmcs-ha/shared';
+import { runDoctor, type DoctorInput } from '../doctor/doctor.js';
 import { encodeEntry, type ClusterState } from '../engine/cluster-state.js';
 import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
 import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
 import type { ConsensusPort } from './ports.js';
-import type { ClusterStatus } from './status.js';
 
 /** What the Control service needs of the rest of the coordinator: narrow views, wired by compose.ts. */
 export interface ControlDeps {
@@ -44,10 +56,12 @@ export class ControlService {
       },
       History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string; fromLeader: boolean }>, cb: grpc.sendUnaryData<{ json: string; fromLeader: boolean }>) => {
         const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
-        cb(null, { json: JSON.stringify(this.c.state().history.slice(-limit)), fromLeader: this.c.consensus.status().role === 'leader' });
+        const events: HistoryEvent[] = this.c.state().history.slice(-limit);
+        cb(null, { json: JSON.stringify(events), fromLeader: this.c.consensus.status().role === 'leader' });
       },
       Check: (call: grpc.ServerUnaryCall<unknown, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
-        cb(null, { json: JSON.stringify({ ...this.check(), answeredBy: this.c.id }) });
+        const answer: DoctorAnswer = { ...this.check(), answeredBy: this.c.id };
+        cb(null, { json: JSON.stringify(answer) });
       },
       Operate: (call: grpc.ServerUnaryCall<unknown, OperateReply>, cb: grpc.sendUnaryData<OperateReply>) => {
         this.operate(call.request, this.peerName(call))
@@ -144,16 +158,17 @@ export class ControlService {
     if (plan.warning) this.logger.warn({ action: req.action, by }, plan.warning);
     this.logger.info({ action: req.action, node: req.node, by }, plan.message);
     const opId = plan.entries.find((e) => e.type === 'op-begin');
+    const accepted: OperateAccepted = {
+      opId: opId?.type === 'op-begin' ? opId.id : null,
+      to: opId?.type === 'op-begin' ? opId.to : null,
+      epoch: this.c.state().epoch,
+    };
     return {
       accepted: true,
       message: plan.warning ? `${plan.message} (warning: ${plan.warning})` : plan.message,
       leaderId: raft.id,
       leaderAddress: '',
-      json: JSON.stringify({
-        opId: opId?.type === 'op-begin' ? opId.id : null,
-        to: opId?.type === 'op-begin' ? opId.to : null,
-        epoch: this.c.state().epoch,
-      }),
+      json: JSON.stringify(accepted),
     };
   }
 }

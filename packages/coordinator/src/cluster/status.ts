@@ -1,18 +1,12 @@
+import type { ClusterStatus, LbView } from '@whmcs-ha/shared';
 import type { ClusterState } from '../engine/cluster-state.js';
 import type { DecideResult } from '../engine/decision.js';
 import { agentProblem, reportAge, type EngineConfig, type NodeObservation } from '../engine/node-health.js';
 
-export interface LbView {
-  coordinator: string;
-  kind: string;
-  /** the targets the LB was last written with; null before the first apply */
-  applied: string[] | null;
-  /** what committed state wants */
-  wanted: string[];
-  lastError: string | null;
-  lastApplyMs: number | null;
-}
+// declared once, in packages/shared/src/status.ts; re-exported so that coordinator.ts keeps its import
+export type { ClusterStatus };
 
+/** This coordinator's Raft view, from which the status's leader and coordinators are built (not itself in the status). */
 export interface RaftView {
   id: string;
   role: string;
@@ -21,51 +15,6 @@ export interface RaftView {
   leaderId: string | null;
   leaseValid: boolean;
   peers: Array<{ id: string; matchIndex: number; reachable: boolean; lastContactMs: number | null }>;
-}
-
-/** The status object of DESIGN §11 (a public contract: fields are only ever added). */
-export interface ClusterStatus {
-  mode: string;
-  active: string | null;
-  epoch: number;
-  paused: boolean;
-  pausedReason: string | null;
-  blockedUntil: number | null;
-  maintenance: string[];
-  serving: string[];
-  operation: ClusterState['operation'];
-  excluded: ClusterState['excluded'];
-  leader: { id: string | null; term: number };
-  fromLeader: boolean;
-  answeredBy: string;
-  coordinators: Array<{ id: string; role: string; term: number | null; commitIndex: number | null; reachable: boolean }>;
-  nodes: Array<{
-    name: string;
-    role: string;
-    healthy: boolean;
-    problem: string | null;
-    lastReportAgeMs: number | null;
-    mysql: {
-      up: boolean;
-      readOnly: boolean;
-      ioRunning: boolean;
-      sqlRunning: boolean;
-      lagSeconds: number | null;
-      gtidExecuted: string;
-      /** 'on': commits wait for the replica's receipt; 'async': enabled but fallen back (timed out); 'off': not enabled */
-      semiSync: 'on' | 'async' | 'off';
-      serverId: number;
-      lastError: string;
-    };
-    phpFpm: { up: boolean; activeProcesses: number; listenQueue: number };
-    files: { digest: string; inSync: boolean | null; syncing: boolean };
-    probe: { up: boolean; error: string } | null;
-  }>;
-  lastDecision: { at: number; sentence: string; warnings: string[] } | null;
-  /** this coordinator's own load balancer, when it has one: what it serves and why it could not apply */
-  lb: LbView | null;
-  failoversTotal: number;
-  lastFailover: ClusterState['lastFailover'];
 }
 
 export function nodeRole(s: ClusterState, name: string): string {

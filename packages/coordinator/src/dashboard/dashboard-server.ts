@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger, OperateReply } from '@whmcs-ha/shared';
+import type { ClusterStatus, HistoryEvent, Logger, OperateReply } from '@whmcs-ha/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClusterStatus } from '../cluster/status.js';
 import { closeHttp, listenHttp } from '../observability/http-listener.js';
 import type { OperateArgs } from './operate-forwarder.js';
 import type { BearerToken } from './bearer-token.js';
@@ -10,7 +9,7 @@ import { DASHBOARD_HTML, DASHBOARD_JS } from './page.js';
 
 export interface DashboardSource {
   status(): ClusterStatus;
-  history(limit: number): unknown[];
+  history(limit: number): HistoryEvent[];
   /** subscribes to committed state changes; returns the unsubscribe */
   onChange(listener: () => void): () => void;
   operate(req: OperateArgs, by: string): Promise<OperateReply>;

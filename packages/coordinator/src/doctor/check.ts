@@ -1,15 +1,7 @@
-import type { Report } from '@whmcs-ha/shared';
+import type { CheckResult, Report } from '@whmcs-ha/shared';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-
-/** One line of `whmcs-hactl check`: a verdict, what was seen, and (unless it passes) the one-line fix. */
-export interface CheckResult {
-  id: string;
-  title: string;
-  status: CheckStatus;
-  detail: string;
-  fix: string;
-}
+// one line of `whmcs-hactl check`: declared once, in packages/shared/src/control-json.ts (the Check RPC's JSON)
+export type { CheckResult };
 
 /** What the doctor looks at: the latest report of every node and this coordinator's view of the cluster. */
 export interface DoctorInput {

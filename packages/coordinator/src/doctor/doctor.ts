@@ -1,14 +1,9 @@
+import type { DoctorReport } from '@whmcs-ha/shared';
 import type { CheckResult, DoctorInput } from './check.js';
 import { coordinatorChecks } from './coordinator-checks.js';
 import { installChecks } from './install-checks.js';
 import { mysqlChecks } from './mysql-checks.js';
 import { phpFpmChecks } from './php-fpm-checks.js';
-
-export interface DoctorReport {
-  ok: boolean;
-  counts: { pass: number; warn: number; fail: number };
-  checks: CheckResult[];
-}
 
 /** `whmcs-hactl check`: every check of DESIGN §9, pure over the reports; ok unless one fails. */
 export function runDoctor(input: DoctorInput): DoctorReport {

@@ -3,6 +3,7 @@
  * was applied from the Raft log. `applyEntry` is a pure reducer; the LB
  * writers and executors act only on what it produced (DESIGN §4, invariant 3).
  */
+import type { ExcludedNode, HistoryEvent, LastFailover, StatusOperation } from '@whmcs-ha/shared';
 
 export type Mode = 'active-passive' | 'active-active';
 export type OpKind = 'failover' | 'switchover';
@@ -15,29 +16,12 @@ export const OP_STEPS = {
 
 export type OpStep = (typeof OP_STEPS)[OpKind][number];
 
-export interface Operation {
-  id: string;
-  kind: OpKind;
-  from: string | null;
-  to: string;
-  /** the epoch this operation's writer holds; +1 over the previous at intent */
-  epoch: number;
-  reason: string;
-  step: OpStep;
-  startedAt: number;
-  /** automatic (decided by the engine) or ordered by an operator */
-  automatic: boolean;
-  force: boolean;
-  /** GTID set of the old active after it was fenced: the switchover target must reach it */
-  fencedGtid: string | null;
-}
-
-export interface HistoryEvent {
-  at: number;
-  kind: string;
-  text: string;
-  epoch: number;
-}
+/**
+ * A switchover or failover in progress. Its fields are declared once, by the
+ * status contract it is shown in (packages/shared/src/status.ts); the engine
+ * narrows kind and step to its step machines.
+ */
+export type Operation = Omit<StatusOperation, 'kind' | 'step'> & { kind: OpKind; step: OpStep };
 
 export interface ClusterState {
   initialized: boolean;
@@ -52,14 +36,14 @@ export interface ClusterState {
   blockedUntil: number | null;
   operation: Operation | null;
   /** nodes kept out of the cluster, e.g. a returning old active with errant transactions */
-  excluded: Record<string, { reason: string; errant: string; at: number }>;
+  excluded: Record<string, ExcludedNode>;
   /** nodes whose inbound replication at the active was stopped by a failover; rejoin restarts it */
   detached: string[];
   /** the file tree every node must match: the active's (or, active-active, the first serving node's) digest */
   fileSource: { node: string; digest: string; at: number } | null;
   syncOrders: Record<string, { id: string; source: string; digest: string; at: number }>;
   history: HistoryEvent[];
-  lastFailover: { at: number; durationMs: number | null; from: string | null; to: string } | null;
+  lastFailover: LastFailover | null;
   failoversTotal: number;
 }
 

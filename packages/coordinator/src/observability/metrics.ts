@@ -1,5 +1,6 @@
+import type { ClusterStatus } from '@whmcs-ha/shared';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ClusterStatus, RaftView } from '../cluster/status.js';
+import type { RaftView } from '../cluster/status.js';
 
 /** What the metrics read at scrape time: the coordinator's own views, never a cached copy. */
 export interface MetricsSource {
