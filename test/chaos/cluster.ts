@@ -5,37 +5,12 @@
  * is capped, so a long run merges it as it goes).
  */
 import { ControlClient } from '../../packages/hactl/src/control-client.js';
-import { channelCredentials, loadHactlConfig, readTlsMaterial } from '../../packages/shared/src/index.js';
+import { channelCredentials, loadHactlConfig, readTlsMaterial, type ClusterStatus, type HistoryEvent } from '../../packages/shared/src/index.js';
 import type { LabLayout } from '../../deploy/lab/layout.js';
 import { nowMs } from './workload.js';
 
-export interface NodeStatus {
-  name: string;
-  role: string;
-  healthy: boolean;
-  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lastError: string; gtidExecuted: string; semiSync?: 'on' | 'async' | 'off' };
-  phpFpm: { up: boolean };
-}
-
-export interface ClusterStatus {
-  active: string | null;
-  epoch: number;
-  paused: boolean;
-  pausedReason: string | null;
-  blockedUntil: number | null;
-  operation: { kind: string; step: string } | null;
-  excluded: Record<string, unknown>;
-  leader: { id: string | null; term: number };
-  coordinators: Array<{ id: string; role: string; reachable: boolean }>;
-  nodes: NodeStatus[];
-}
-
-export interface HistoryEvent {
-  at: number;
-  kind: string;
-  text: string;
-  epoch: number;
-}
+// the status object and the history events: declared once, in packages/shared (status.ts, control-json.ts)
+export type { ClusterStatus, HistoryEvent };
 
 export interface Sample {
   at: number;
@@ -85,14 +60,14 @@ export class ClusterView {
   }
 
   async status(): Promise<ClusterStatus> {
-    const s = (await this.client.status()).status as unknown as ClusterStatus;
+    const { status: s } = await this.client.status();
     this.last = s;
     return s;
   }
 
   async pollHistory(): Promise<void> {
     try {
-      for (const e of (await this.client.history(200)) as HistoryEvent[]) this.events.set(`${e.at}|${e.kind}|${e.text}`, e);
+      for (const e of await this.client.history(200)) this.events.set(`${e.at}|${e.kind}|${e.text}`, e);
     } catch {
       /* no coordinator right now: the next poll gets it */
     }

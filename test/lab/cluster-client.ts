@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { LabLayout } from '../../deploy/lab/layout.js';
+import type { HactlStatus } from '../../packages/hactl/src/status-view.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -23,25 +24,8 @@ export function runBin(pkg: 'hactl' | 'agent' | 'coordinator', args: string[], t
 
 export const hactl = (layout: LabLayout, args: string[], timeoutMs?: number) => runBin('hactl', ['--config', layout.hactlFile, ...args], timeoutMs);
 
-export interface StatusJson {
-  mode: string;
-  active: string | null;
-  epoch: number;
-  paused: boolean;
-  leader: { id: string | null; term: number };
-  operation: unknown;
-  excluded: Record<string, unknown>;
-  coordinators: Array<{ id: string; role: string; reachable: boolean; term: number | null; commitIndex: number | null }>;
-  nodes: Array<{
-    name: string;
-    role: string;
-    healthy: boolean;
-    lastReportAgeMs: number | null;
-    mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; gtidExecuted: string };
-    phpFpm: { up: boolean };
-    files: { digest: string; inSync: boolean | null };
-  }>;
-}
+/** What `whmcs-hactl status --json` prints: declared once (packages/shared/src/status.ts, plus hactl's loadBalancers). */
+export type StatusJson = HactlStatus;
 
 export async function status(layout: LabLayout): Promise<StatusJson> {
   const r = await hactl(layout, ['status', '--json']);

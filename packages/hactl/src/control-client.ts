@@ -1,4 +1,22 @@
-import { CHANNEL_OPTIONS, clientConstructor, grpc, WhaError, type OperateReply, type WatchEvent } from '@whmcs-ha/shared';
+import {
+  CHANNEL_OPTIONS,
+  clientConstructor,
+  clusterStatusSchema,
+  doctorAnswerSchema,
+  grpc,
+  historyJsonSchema,
+  operateAcceptedSchema,
+  schemaProblem,
+  WhaError,
+  type DoctorAnswer,
+  type HistoryEvent,
+  type LbView,
+  type OperateAccepted,
+  type OperateReply,
+  type WatchEvent,
+} from '@whmcs-ha/shared';
+import type { z } from 'zod';
+import type { HactlStatus } from './status-view.js';
 
 /** The coordinator refused the request as bad input (it names the field): exit code 2. */
 export class RemoteInputError extends WhaError {
@@ -16,6 +34,38 @@ export class UnreachableError extends WhaError {
 export class AccessDeniedError extends WhaError {
   override readonly name = 'AccessDeniedError';
   override readonly exitCode = 1;
+}
+
+/**
+ * A coordinator answered with JSON that does not match the contract (a malformed reply, or a coordinator
+ * incompatible with this hactl): exit code 1, with the field named. Extra fields are not this error.
+ */
+export class BadReplyError extends WhaError {
+  override readonly name = 'BadReplyError';
+  override readonly exitCode = 1;
+}
+
+/**
+ * Parses and validates the JSON string field of a Control reply. The error names the reply, who sent it
+ * (the coordinator's own name too when it gave one) and the first bad field:
+ * `status from lb1 (10.0.0.5:7400): nodes.0.mysql.readOnly: Invalid input: expected boolean, received string`.
+ */
+export function parseReply<S extends z.ZodType>(schema: S, json: string, reply: string, from: string): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw new BadReplyError(`${reply} from ${from}: not JSON (${(e as Error).message})`);
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const by = typeof raw === 'object' && raw !== null ? (raw as { answeredBy?: unknown }).answeredBy : undefined;
+  throw new BadReplyError(`${reply} from ${typeof by === 'string' && by !== from ? `${by} (${from})` : from}: ${schemaProblem(r.error)}`);
+}
+
+/** The JSON of an accepted Operate reply (the leader's): the operation it began and the epoch then. */
+export function operateAccepted(reply: OperateReply): OperateAccepted {
+  return parseReply(operateAcceptedSchema, reply.json, 'operate reply', reply.leaderId || 'the leader');
 }
 
 interface ControlStub extends grpc.Client {
@@ -78,7 +128,7 @@ export class ControlClient {
   }
 
   /** Status from every endpoint in parallel; the leader's view wins, else the first that answered. */
-  async status(): Promise<{ status: Record<string, unknown>; endpoint: string; reachable: Record<string, boolean> }> {
+  async status(): Promise<{ status: HactlStatus; endpoint: string; reachable: Record<string, boolean> }> {
     const answers = await Promise.all(
       this.endpoints.map((ep) =>
         this.call<{ json: string; fromLeader: boolean }>(ep, 'Status', {}).then(
@@ -88,21 +138,19 @@ export class ControlClient {
       ),
     );
     const reachable = Object.fromEntries(answers.map((a) => [a.ep, a.r !== null]));
-    const ok = answers.filter((a) => a.r);
+    // every answer is validated: the leader's is shown, and each one's own LB is gathered from it
+    const ok = answers.flatMap(({ ep, r }) => (r ? [{ ep, fromLeader: r.fromLeader, status: parseReply(clusterStatusSchema, r.json, 'status', ep) }] : []));
     if (ok.length === 0) {
       throw new UnreachableError(`no coordinator reachable (${answers.map((a) => `${a.ep}: ${a.err?.message.split('\n')[0]}`).join('; ')})`);
     }
-    const best = ok.find((a) => a.r!.fromLeader) ?? ok[0]!;
-    const status = JSON.parse(best.r!.json) as Record<string, unknown>;
+    const best = ok.find((a) => a.fromLeader) ?? ok[0]!;
     // each LB coordinator knows only its own load balancer: gather them from every answer
-    status.loadBalancers = ok
-      .map((a) => (JSON.parse(a.r!.json) as { lb?: unknown }).lb)
-      .filter((lb): lb is Record<string, unknown> => typeof lb === 'object' && lb !== null);
-    return { status, endpoint: best.ep, reachable };
+    const loadBalancers = ok.map((a) => a.status.lb).filter((lb): lb is LbView => lb !== null);
+    return { status: { ...best.status, loadBalancers }, endpoint: best.ep, reachable };
   }
 
   /** History from every coordinator at once; the leader's answer wins (a follower that just restarted may trail it). */
-  async history(limit: number): Promise<unknown[]> {
+  async history(limit: number): Promise<HistoryEvent[]> {
     const answers = await Promise.all(
       this.endpoints.map((ep) =>
         this.call<{ json: string; fromLeader: boolean }>(ep, 'History', { limit }).then(
@@ -116,17 +164,17 @@ export class ControlClient {
     const ok = answers.filter((a) => a.r);
     if (ok.length === 0) throw new UnreachableError(`no coordinator reachable (${answers.map((a) => `${a.ep}: ${a.err?.message.split('\n')[0]}`).join('; ')})`);
     const best = ok.find((a) => a.r!.fromLeader) ?? ok[0]!;
-    return JSON.parse(best.r!.json) as unknown[];
+    return parseReply(historyJsonSchema, best.r!.json, 'history', best.ep);
   }
 
   /** The doctor's verdict from the first coordinator that answers (each has every agent's reports). */
-  async check(): Promise<Record<string, unknown>> {
+  async check(): Promise<DoctorAnswer> {
     const errors: string[] = [];
     for (const ep of this.endpoints) {
       try {
-        return JSON.parse((await this.call<{ json: string }>(ep, 'Check', {})).json) as Record<string, unknown>;
+        return parseReply(doctorAnswerSchema, (await this.call<{ json: string }>(ep, 'Check', {})).json, 'check', ep);
       } catch (e) {
-        if (e instanceof AccessDeniedError) throw e;
+        if (e instanceof AccessDeniedError || e instanceof BadReplyError) throw e;
         errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
       }
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { channelCredentials, grpc, InputError, loadHactlConfig, readTlsMaterial, runMain, hostPort, tlsChannelOptions } from '@whmcs-ha/shared';
-import { ControlClient } from './control-client.js';
+import { channelCredentials, grpc, InputError, loadHactlConfig, readTlsMaterial, runMain, hostPort, tlsChannelOptions, type OperateAccepted } from '@whmcs-ha/shared';
+import { BadReplyError, ControlClient, operateAccepted } from './control-client.js';
 import { PKI_USAGE, pkiCommand } from './pki-command.js';
-import { renderCheck, type DoctorView } from './check-view.js';
-import { renderStatus, type StatusObject } from './status-view.js';
+import { renderCheck } from './check-view.js';
+import { renderStatus, type HactlStatus } from './status-view.js';
 
 const USAGE = `usage: whmcs-hactl [--config FILE | --endpoint HOST:PORT ...] [--json] COMMAND
 
@@ -120,8 +120,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
   switch (command) {
     case 'status': {
       extra(0);
-      const { status } = await client.status();
-      const s = status as unknown as StatusObject;
+      const { status: s } = await client.status();
       if (json) out(JSON.stringify(s, null, 2));
       else out(renderStatus(s));
       const unhealthy = s.nodes.some((n) => !n.healthy) || !s.leader.id;
@@ -129,8 +128,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
     }
     case 'members': {
       extra(0);
-      const { status, reachable } = await client.status();
-      const s = status as unknown as StatusObject;
+      const { status: s, reachable } = await client.status();
       if (json) out(JSON.stringify({ coordinators: s.coordinators, endpoints: reachable }, null, 2));
       else for (const c of s.coordinators) out(`${c.id}\t${c.role}\tterm ${c.term ?? '-'}\tcommit ${c.commitIndex ?? '-'}\t${c.reachable ? 'reachable' : 'UNREACHABLE'}`);
       return 0;
@@ -138,7 +136,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
     case 'history': {
       extra(0);
       const limit = intArg('limit', values.limit, 20, 1, 1000);
-      const events = (await client.history(limit)) as Array<{ at: number; kind: string; text: string; epoch: number }>;
+      const events = await client.history(limit);
       if (json) out(JSON.stringify(events, null, 2));
       else for (const e of events) out(`${new Date(e.at).toISOString()}  epoch ${e.epoch}  ${e.kind.padEnd(18)} ${e.text}`);
       return 0;
@@ -154,7 +152,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
     }
     case 'check': {
       extra(0);
-      const r = (await client.check()) as unknown as DoctorView;
+      const r = await client.check();
       if (json) out(JSON.stringify(r, null, 2));
       else out(renderCheck(r));
       return r.ok ? 0 : 1;
@@ -186,7 +184,7 @@ async function run(client: ControlClient, command: string, rest: string[], value
       const reply = await client.operate({ action: command, node: to, force: values.force });
       if (!reply.accepted) return report(reply, json);
       if (!json) err(reply.message);
-      return waitForOperation(client, JSON.parse(reply.json || '{}') as { epoch?: number; to?: string | null }, waitMs, json);
+      return waitForOperation(client, operateAccepted(reply), waitMs, json);
     }
   }
   return 2;
@@ -199,15 +197,17 @@ function report(reply: { accepted: boolean; message: string }, json: boolean): n
 }
 
 /** Shows the step machine's progress until the writer has moved (or the operation was aborted). */
-async function waitForOperation(client: ControlClient, started: { epoch?: number; to?: string | null }, waitMs: number, json: boolean): Promise<number> {
+async function waitForOperation(client: ControlClient, started: OperateAccepted, waitMs: number, json: boolean): Promise<number> {
   const deadline = Date.now() + waitMs;
   let lastStep = '';
   const t0 = Date.now();
   while (Date.now() < deadline) {
-    let s: StatusObject;
+    let s: HactlStatus;
     try {
-      s = (await client.status()).status as unknown as StatusObject;
-    } catch {
+      s = (await client.status()).status;
+    } catch (e) {
+      // a coordinator restarting mid-operation is retried; one that answers out of contract is not
+      if (e instanceof BadReplyError) throw e;
       await new Promise((r) => setTimeout(r, 250));
       continue;
     }
@@ -215,10 +215,10 @@ async function waitForOperation(client: ControlClient, started: { epoch?: number
     if (op) {
       if (op.step !== lastStep && !json) err(`  ${op.kind} ${op.from ?? '(none)'} -> ${op.to}: step ${op.step} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       lastStep = op.step;
-    } else if (started.epoch === undefined || s.epoch >= started.epoch) {
+    } else if (s.epoch >= started.epoch) {
       // the committed state decides: the writer is the target now, or the operation was aborted
       const ok = started.to ? s.active === started.to : true;
-      const events = (await client.history(5).catch(() => [])) as Array<{ kind: string; text: string }>;
+      const events = await client.history(5).catch(() => []);
       const last = [...events].reverse().find((e) => /-(done|aborted)$/.test(e.kind));
       const text = last?.text ?? `active is ${s.active ?? '(none)'} at epoch ${s.epoch}`;
       if (json) out(JSON.stringify({ ok, active: s.active, epoch: s.epoch, event: last?.text ?? null }));

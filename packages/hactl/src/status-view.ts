@@ -1,40 +1,13 @@
+import type { ClusterStatus, LbView } from '@whmcs-ha/shared';
 import { table } from './table.js';
 
-/* The status object of DESIGN §11, as whmcs-hactl reads it. */
-export interface StatusNode {
-  name: string;
-  role: string;
-  healthy: boolean;
-  problem: string | null;
-  lastReportAgeMs: number | null;
-  mysql: { up: boolean; readOnly: boolean; ioRunning: boolean; sqlRunning: boolean; lagSeconds: number | null; gtidExecuted: string; semiSync?: 'on' | 'async' | 'off' };
-  phpFpm: { up: boolean };
-  files: { digest: string; inSync: boolean | null; syncing?: boolean };
-}
-
-export interface StatusObject {
-  mode: string;
-  active: string | null;
-  epoch: number;
-  paused: boolean;
-  pausedReason?: string | null;
-  blockedUntil?: number | null;
-  maintenance?: string[];
-  operation?: { kind: string; from: string | null; to: string; step: string; epoch: number } | null;
-  excluded?: Record<string, { reason: string; errant: string }>;
-  leader: { id: string | null; term: number };
-  fromLeader?: boolean;
-  answeredBy?: string;
-  coordinators: Array<{ id: string; role: string; term: number | null; commitIndex: number | null; reachable: boolean }>;
-  nodes: StatusNode[];
-  lastDecision?: { sentence: string } | null;
-  loadBalancers?: Array<{ coordinator: string; kind: string; applied: string[] | null; wanted: string[]; lastError: string | null }>;
-}
+/** What `whmcs-hactl status` shows: the leader's status object (DESIGN §11), and every LB coordinator's own load balancer. */
+export type HactlStatus = ClusterStatus & { loadBalancers: LbView[] };
 
 const yn = (b: boolean) => (b ? 'yes' : 'no');
 const age = (ms: number | null) => (ms === null ? 'never' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-export function renderStatus(s: StatusObject): string {
+export function renderStatus(s: HactlStatus): string {
   const nodes = table(
     ['Node', 'Role', 'State', 'MySQL', 'IO/SQL', 'Lag', 'GTID executed', 'PHP-FPM', 'Files', 'Report age'],
     s.nodes.map((n) => [
