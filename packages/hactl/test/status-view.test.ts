@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderStatus, type StatusObject, type StatusNode } from '../src/status-view.js';
+import { renderStatus, type HactlStatus } from '../src/status-view.js';
 
-const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'async' | 'off'): StatusNode => ({
+const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'async' | 'off'): HactlStatus['nodes'][number] => ({
   name,
   role,
   healthy: true,
@@ -12,7 +12,7 @@ const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'a
   files: { digest: 'd', inSync: true },
 });
 
-const status = (nodes: StatusNode[]): StatusObject => ({
+const status = (nodes: HactlStatus['nodes']): HactlStatus => ({
   mode: 'active-passive',
   active: 'web001',
   epoch: 3,

@@ -30,12 +30,12 @@ describe('coordinator link logging (troubleshooting.md tells operators to read t
     });
     cleanup.push(() => link.close());
     link.start();
-    await waitFor('link up', () => lines.some((l) => l.msg === 'coordinator link to c1 up'), 10_000);
+    await waitFor('link up', async () => lines.some((l) => l.msg === 'coordinator link to c1 up'), 10_000);
     expect(lines.find((l) => l.msg === 'coordinator link to c1 up')!.level).toBe('info');
     await s.stop();
-    await waitFor('link down', () => lines.some((l) => l.msg.startsWith('coordinator link to c1 down:')), 10_000);
+    await waitFor('link down', async () => lines.some((l) => l.msg.startsWith('coordinator link to c1 down:')), 10_000);
     // several reconnect attempts against the dead address
-    await waitFor('retries', () => link.reconnects >= 4, 10_000);
+    await waitFor('retries', async () => link.reconnects >= 4, 10_000);
     const loud = lines.filter((l) => l.level !== 'debug' && l.msg.startsWith('coordinator link to c1'));
     expect(loud.map((l) => [l.level, l.msg.split(':')[0]])).toEqual([
       ['info', 'coordinator link to c1 up'],
