@@ -4,11 +4,15 @@ import { protoDir } from './proto-path.js';
 
 export { grpc };
 
+/** The protos the services are loaded from, relative to protoDir(). */
+export const PROTO_FILES = ['whmcsha/v1/agent.proto', 'whmcsha/v1/raft.proto', 'whmcsha/v1/control.proto'] as const;
+
 /**
- * Loads the three services once. Long fields become JS numbers: terms,
- * indexes and epochs stay far below 2^53.
+ * How messages are decoded. Long fields become JS numbers: terms, indexes and
+ * epochs stay far below 2^53. The generated types (generated/, pnpm proto:gen)
+ * describe exactly these shapes: scripts/proto-gen.mjs passes the same options.
  */
-const LOADER_OPTIONS: protoLoader.Options = {
+export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
   longs: Number,
   enums: String,
@@ -22,10 +26,7 @@ let cached: grpc.GrpcObject | undefined;
 export function loadPackage(): grpc.GrpcObject {
   if (cached) return cached;
   const dir = protoDir();
-  const def = protoLoader.loadSync(
-    ['whmcsha/v1/agent.proto', 'whmcsha/v1/raft.proto', 'whmcsha/v1/control.proto'],
-    { ...LOADER_OPTIONS, includeDirs: [dir] },
-  );
+  const def = protoLoader.loadSync([...PROTO_FILES], { ...LOADER_OPTIONS, includeDirs: [dir] });
   cached = grpc.loadPackageDefinition(def);
   return cached;
 }

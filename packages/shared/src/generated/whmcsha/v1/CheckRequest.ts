@@ -1,0 +1,8 @@
+// Original file: proto/whmcsha/v1/control.proto
+
+
+export interface CheckRequest {
+}
+
+export interface CheckRequest__Output {
+}

@@ -1,0 +1,12 @@
+// Original file: proto/whmcsha/v1/agent.proto
+
+
+export interface WaitForGtid {
+  'gtidSet'?: (string);
+  'timeoutMs'?: (number);
+}
+
+export interface WaitForGtid__Output {
+  'gtidSet': (string);
+  'timeoutMs': (number);
+}
