@@ -37,6 +37,8 @@ export function generate(outDir) {
     ...(o.defaults ? ['--defaults'] : []),
     ...(o.oneofs ? ['--oneofs'] : []),
     '--grpcLib=@grpc/grpc-js',
+    // the protos' comments become the fields' doc comments
+    '--includeComments',
     // NodeNext resolution wants the emitted extension in relative imports
     '--importFileExtension=.js',
     '--includeDirs=proto',

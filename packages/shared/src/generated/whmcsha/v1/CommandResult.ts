@@ -9,6 +9,9 @@ export interface CommandResult {
   'ok'?: (boolean);
   'error'?: (string);
   'durationMs'?: (number | string);
+  /**
+   * JSON with command-specific output
+   */
   'detail'?: (string);
 }
 
@@ -19,5 +22,8 @@ export interface CommandResult__Output {
   'ok': (boolean);
   'error': (string);
   'durationMs': (number);
+  /**
+   * JSON with command-specific output
+   */
   'detail': (string);
 }

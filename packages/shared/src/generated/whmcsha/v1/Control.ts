@@ -14,10 +14,16 @@ import type { WatchEvent as _whmcsha_v1_WatchEvent, WatchEvent__Output as _whmcs
 import type { WatchRequest as _whmcsha_v1_WatchRequest, WatchRequest__Output as _whmcsha_v1_WatchRequest__Output } from '../../whmcsha/v1/WatchRequest.js';
 
 export interface ControlClient extends grpc.Client {
+  /**
+   * whmcs-hactl check: the doctor of DESIGN.md section 9, over this coordinator's latest reports
+   */
   Check(argument: _whmcsha_v1_CheckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
   Check(argument: _whmcsha_v1_CheckRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
   Check(argument: _whmcsha_v1_CheckRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
   Check(argument: _whmcsha_v1_CheckRequest, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * whmcs-hactl check: the doctor of DESIGN.md section 9, over this coordinator's latest reports
+   */
   check(argument: _whmcsha_v1_CheckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
   check(argument: _whmcsha_v1_CheckRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
   check(argument: _whmcsha_v1_CheckRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_whmcsha_v1_CheckReply__Output>): grpc.ClientUnaryCall;
@@ -58,6 +64,9 @@ export interface ControlClient extends grpc.Client {
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * whmcs-hactl check: the doctor of DESIGN.md section 9, over this coordinator's latest reports
+   */
   Check: grpc.handleUnaryCall<_whmcsha_v1_CheckRequest__Output, _whmcsha_v1_CheckReply>;
   
   History: grpc.handleUnaryCall<_whmcsha_v1_HistoryRequest__Output, _whmcsha_v1_HistoryReply>;

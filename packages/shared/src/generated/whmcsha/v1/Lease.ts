@@ -3,15 +3,27 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface Lease {
+  /**
+   * the active node the lease is for
+   */
   'node'?: (string);
   'epoch'?: (number | string | Long);
   'term'?: (number | string | Long);
+  /**
+   * valid for this long from receipt
+   */
   'durationMs'?: (number);
 }
 
 export interface Lease__Output {
+  /**
+   * the active node the lease is for
+   */
   'node': (string);
   'epoch': (number);
   'term': (number);
+  /**
+   * valid for this long from receipt
+   */
   'durationMs': (number);
 }

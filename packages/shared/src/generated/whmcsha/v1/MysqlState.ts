@@ -10,6 +10,9 @@ export interface MysqlState {
   'readOnly'?: (boolean);
   'superReadOnly'?: (boolean);
   'serverId'?: (number);
+  /**
+   * "mariadb" | "mysql"
+   */
   'flavour'?: (string);
   'version'?: (string);
   'gtidExecuted'?: (string);
@@ -30,6 +33,9 @@ export interface MysqlState__Output {
   'readOnly': (boolean);
   'superReadOnly': (boolean);
   'serverId': (number);
+  /**
+   * "mariadb" | "mysql"
+   */
   'flavour': (string);
   'version': (string);
   'gtidExecuted': (string);

@@ -2,6 +2,9 @@
 
 
 export interface OperateRequest {
+  /**
+   * switchover | failover | maintenance | pause | resume | ack | sync
+   */
   'action'?: (string);
   'node'?: (string);
   'force'?: (boolean);
@@ -10,6 +13,9 @@ export interface OperateRequest {
 }
 
 export interface OperateRequest__Output {
+  /**
+   * switchover | failover | maintenance | pause | resume | ack | sync
+   */
   'action': (string);
   'node': (string);
   'force': (boolean);

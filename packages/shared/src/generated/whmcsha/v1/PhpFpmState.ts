@@ -14,6 +14,9 @@ export interface PhpFpmState {
   'totalProcesses'?: (number);
   'maxChildrenReached'?: (number);
   'slowRequests'?: (number | string | Long);
+  /**
+   * the paths the agent probes, and whether each answered
+   */
   'pingPath'?: (string);
   'statusPath'?: (string);
   'pingOk'?: (boolean);
@@ -32,6 +35,9 @@ export interface PhpFpmState__Output {
   'totalProcesses': (number);
   'maxChildrenReached': (number);
   'slowRequests': (number);
+  /**
+   * the paths the agent probes, and whether each answered
+   */
   'pingPath': (string);
   'statusPath': (string);
   'pingOk': (boolean);

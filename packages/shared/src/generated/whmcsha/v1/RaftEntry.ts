@@ -5,6 +5,9 @@ import type { Long } from '@grpc/proto-loader';
 export interface RaftEntry {
   'term'?: (number | string | Long);
   'index'?: (number | string | Long);
+  /**
+   * "normal" | "conf" | "noop"
+   */
   'type'?: (string);
   'data'?: (Buffer | Uint8Array | string);
 }
@@ -12,6 +15,9 @@ export interface RaftEntry {
 export interface RaftEntry__Output {
   'term': (number);
   'index': (number);
+  /**
+   * "normal" | "conf" | "noop"
+   */
   'type': (string);
   'data': (Buffer);
 }

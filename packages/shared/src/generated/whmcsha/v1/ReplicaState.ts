@@ -5,6 +5,9 @@ export interface ReplicaState {
   'configured'?: (boolean);
   'ioRunning'?: (boolean);
   'sqlRunning'?: (boolean);
+  /**
+   * -1 when NULL
+   */
   'secondsBehind'?: (number | string);
   'lastIoErrno'?: (number);
   'lastIoError'?: (string);
@@ -19,6 +22,9 @@ export interface ReplicaState__Output {
   'configured': (boolean);
   'ioRunning': (boolean);
   'sqlRunning': (boolean);
+  /**
+   * -1 when NULL
+   */
   'secondsBehind': (number);
   'lastIoErrno': (number);
   'lastIoError': (string);

@@ -17,8 +17,14 @@ export interface Report {
   'http'?: (_whmcsha_v1_HttpState | null);
   'files'?: (_whmcsha_v1_FilesState | null);
   'installPath'?: (string);
+  /**
+   * cron gate view: the lease the agent currently holds, if any
+   */
   'leaseEpoch'?: (number | string | Long);
   'leaseExpiresAtMs'?: (number | string | Long);
+  /**
+   * facts for `whmcs-hactl check` (DESIGN section 9), read from the install path
+   */
   'whmcs'?: (_whmcsha_v1_WhmcsState | null);
 }
 
@@ -32,7 +38,13 @@ export interface Report__Output {
   'http': (_whmcsha_v1_HttpState__Output | null);
   'files': (_whmcsha_v1_FilesState__Output | null);
   'installPath': (string);
+  /**
+   * cron gate view: the lease the agent currently holds, if any
+   */
   'leaseEpoch': (number);
   'leaseExpiresAtMs': (number);
+  /**
+   * facts for `whmcs-hactl check` (DESIGN section 9), read from the install path
+   */
   'whmcs': (_whmcsha_v1_WhmcsState__Output | null);
 }

@@ -3,12 +3,18 @@
 
 export interface SyncFilesFrom {
   'sourceNode'?: (string);
+  /**
+   * rsync source, e.g. rsync://10.x.x.x/whmcs/
+   */
   'sourceUrl'?: (string);
   'expectedDigest'?: (string);
 }
 
 export interface SyncFilesFrom__Output {
   'sourceNode': (string);
+  /**
+   * rsync source, e.g. rsync://10.x.x.x/whmcs/
+   */
   'sourceUrl': (string);
   'expectedDigest': (string);
 }
