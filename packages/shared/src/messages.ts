@@ -1,224 +1,87 @@
 /**
- * TypeScript shapes of the proto messages as @grpc/proto-loader decodes them
- * (camelCase fields, longs as numbers, defaults filled, oneof name in the
- * field named after the oneof). Keep in step with proto/whmcsha/v1/*.proto.
+ * The proto messages as @grpc/proto-loader decodes them (camelCase fields, longs as numbers, defaults
+ * filled, the oneof's member name in the field named after the oneof): the `*__Output` types generated
+ * from proto/whmcsha/v1/*.proto into generated/ (pnpm proto:gen), under the names the code uses. A
+ * decoded value is also a valid value to send, so one name serves both directions.
  */
 
 import { z } from 'zod';
+import type { AgentMessage__Output as AgentMessage } from './generated/whmcsha/v1/AgentMessage.js';
+import type { CheckReply__Output as CheckReply } from './generated/whmcsha/v1/CheckReply.js';
+import type { Command__Output as Command } from './generated/whmcsha/v1/Command.js';
+import type { CommandResult__Output as CommandResult } from './generated/whmcsha/v1/CommandResult.js';
+import type { CoordinatorMessage__Output as CoordinatorMessage } from './generated/whmcsha/v1/CoordinatorMessage.js';
+import type { Empty__Output as Empty } from './generated/whmcsha/v1/Empty.js';
+import type { FilesState__Output as FilesState } from './generated/whmcsha/v1/FilesState.js';
+import type { Hello__Output as Hello } from './generated/whmcsha/v1/Hello.js';
+import type { HistoryReply__Output as HistoryReply } from './generated/whmcsha/v1/HistoryReply.js';
+import type { HistoryRequest__Output as HistoryRequest } from './generated/whmcsha/v1/HistoryRequest.js';
+import type { HttpState__Output as HttpState } from './generated/whmcsha/v1/HttpState.js';
+import type { Lease__Output as Lease } from './generated/whmcsha/v1/Lease.js';
+import type { MysqlState__Output as MysqlState } from './generated/whmcsha/v1/MysqlState.js';
+import type { OperateReply__Output as OperateReply } from './generated/whmcsha/v1/OperateReply.js';
+import type { OperateRequest__Output as OperateRequest } from './generated/whmcsha/v1/OperateRequest.js';
+import type { PhpFpmState__Output as PhpFpmState } from './generated/whmcsha/v1/PhpFpmState.js';
+import type { RaftBatch__Output as RaftBatch } from './generated/whmcsha/v1/RaftBatch.js';
+import type { RaftEntry__Output as RaftEntry } from './generated/whmcsha/v1/RaftEntry.js';
+import type { RaftMessage as RaftMessageInput, RaftMessage__Output as RaftMessage } from './generated/whmcsha/v1/RaftMessage.js';
+import type { RaftSnapshot__Output as RaftSnapshot } from './generated/whmcsha/v1/RaftSnapshot.js';
+import type { ReplicaState__Output as ReplicaState } from './generated/whmcsha/v1/ReplicaState.js';
+import type { Report__Output as Report } from './generated/whmcsha/v1/Report.js';
+import type { SemiSyncState__Output as SemiSyncState } from './generated/whmcsha/v1/SemiSyncState.js';
+import type { StatusReply__Output as StatusReply } from './generated/whmcsha/v1/StatusReply.js';
+import type { StopReplica__Output as StopReplica } from './generated/whmcsha/v1/StopReplica.js';
+import type { SyncFilesFrom__Output as SyncFilesFrom } from './generated/whmcsha/v1/SyncFilesFrom.js';
+import type { WaitForGtid__Output as WaitForGtid } from './generated/whmcsha/v1/WaitForGtid.js';
+import type { WatchEvent__Output as WatchEvent } from './generated/whmcsha/v1/WatchEvent.js';
+import type { Welcome__Output as Welcome } from './generated/whmcsha/v1/Welcome.js';
+import type { WhmcsState__Output as WhmcsState } from './generated/whmcsha/v1/WhmcsState.js';
 
-export interface ReplicaState {
-  configured: boolean;
-  ioRunning: boolean;
-  sqlRunning: boolean;
-  /** -1 when the server says NULL (threads stopped) */
-  secondsBehind: number;
-  lastIoErrno: number;
-  lastIoError: string;
-  lastSqlErrno: number;
-  lastSqlError: string;
-  sourceHost: string;
-  sourcePort: number;
-  ioState: string;
-}
+export type {
+  AgentMessage,
+  CheckReply,
+  Command,
+  CommandResult,
+  CoordinatorMessage,
+  Empty,
+  FilesState,
+  Hello,
+  HistoryReply,
+  HistoryRequest,
+  HttpState,
+  Lease,
+  MysqlState,
+  OperateReply,
+  OperateRequest,
+  PhpFpmState,
+  RaftBatch,
+  RaftEntry,
+  RaftMessage,
+  RaftSnapshot,
+  ReplicaState,
+  Report,
+  SemiSyncState,
+  StatusReply,
+  StopReplica,
+  SyncFilesFrom,
+  WaitForGtid,
+  WatchEvent,
+  Welcome,
+  WhmcsState,
+};
 
-export interface SemiSyncState {
-  primaryEnabled: boolean;
-  replicaEnabled: boolean;
-  primaryStatus: boolean;
-  replicaStatus: boolean;
-  primaryClients: number;
-}
+/** A Raft message as a sender may give it (bytes as any Uint8Array; the decoded shape has Buffers). */
+export type { RaftMessageInput };
 
-export interface MysqlState {
-  up: boolean;
-  latencyMs: number;
-  error: string;
-  readOnly: boolean;
-  superReadOnly: boolean;
-  serverId: number;
-  flavour: string;
-  version: string;
-  gtidExecuted: string;
-  gtidRetrieved: string;
-  replica: ReplicaState | null;
-  semiSync: SemiSyncState | null;
-  binlogFormat: string;
-  logSlaveUpdates: boolean;
-  autoIncrementIncrement: number;
-  autoIncrementOffset: number;
-  gtidMode: boolean;
-}
-
-export interface PhpFpmState {
-  up: boolean;
-  latencyMs: number;
-  error: string;
-  pool: string;
-  acceptedConn: number;
-  listenQueue: number;
-  activeProcesses: number;
-  idleProcesses: number;
-  totalProcesses: number;
-  maxChildrenReached: number;
-  slowRequests: number;
-  /** the probed paths and whether each answered (absent from agents before 0.1.1) */
-  pingPath?: string;
-  statusPath?: string;
-  pingOk?: boolean;
-  statusOk?: boolean;
-}
-
-/** What the agent reads from the WHMCS install for `whmcs-hactl check`. */
-export interface WhmcsState {
-  configDigest: string;
-  configError: string;
-  sessionHandling: string;
-  templatesDir: string;
-  templatesExcluded: boolean;
-}
-
-export interface HttpState {
-  up: boolean;
-  status: number;
-  latencyMs: number;
-  error: string;
-}
-
-export interface FilesState {
-  rootDigest: string;
-  fileCount: number;
-  totalBytes: number;
-  scannedAtMs: number;
-  error: string;
-  ready: boolean;
-}
-
-export interface Report {
-  node: string;
-  seq: number;
-  sentAtMs: number;
-  highestEpoch: number;
-  mysql: MysqlState | null;
-  phpFpm: PhpFpmState | null;
-  http: HttpState | null;
-  files: FilesState | null;
-  installPath: string;
-  leaseEpoch: number;
-  leaseExpiresAtMs: number;
-  whmcs?: WhmcsState | null;
-}
-
-export interface Hello {
-  node: string;
-  agentVersion: string;
-  highestEpoch: number;
-}
-
-export interface Welcome {
-  coordinatorId: string;
-  leader: boolean;
-  term: number;
-}
-
-export type Empty = Record<string, never>;
-
-export interface WaitForGtid {
-  gtidSet: string;
-  timeoutMs: number;
-}
-
-export interface SyncFilesFrom {
-  sourceNode: string;
-  sourceUrl: string;
-  expectedDigest: string;
-}
-
-export type CommandKind =
-  | 'setReadOnly'
-  | 'setWritable'
-  | 'stopReplica'
-  | 'startReplica'
-  | 'waitForGtid'
-  | 'syncFilesFrom';
-
-export interface Command {
-  id: string;
-  term: number;
-  epoch: number;
-  node: string;
-  kind?: CommandKind;
-  setReadOnly?: Empty | null;
-  setWritable?: Empty | null;
-  stopReplica?: { disconnectReplicas?: boolean } | null;
-  startReplica?: Empty | null;
-  waitForGtid?: WaitForGtid | null;
-  syncFilesFrom?: SyncFilesFrom | null;
-}
-
-export interface CommandResult {
-  id: string;
-  node: string;
-  epoch: number;
-  ok: boolean;
-  error: string;
-  durationMs: number;
-  detail: string;
-}
-
-export interface Lease {
-  node: string;
-  epoch: number;
-  term: number;
-  durationMs: number;
-}
-
-export interface AgentMessage {
-  body?: 'hello' | 'report' | 'result';
-  hello?: Hello | null;
-  report?: Report | null;
-  result?: CommandResult | null;
-}
-
-export interface CoordinatorMessage {
-  body?: 'welcome' | 'command' | 'lease';
-  welcome?: Welcome | null;
-  command?: Command | null;
-  lease?: Lease | null;
-}
-
-export interface StatusReply {
-  json: string;
-  fromLeader: boolean;
-}
-
-export interface OperateRequest {
-  action: string;
-  node: string;
-  force: boolean;
-  on: boolean;
-  reason: string;
-}
-
-export interface OperateReply {
-  accepted: boolean;
-  message: string;
-  leaderId: string;
-  leaderAddress: string;
-  json: string;
-}
-
-export interface WatchEvent {
-  atMs: number;
-  kind: string;
-  text: string;
-  json: string;
-}
+/** The member of Command's `kind` oneof: setReadOnly, setWritable, ... */
+export type CommandKind = NonNullable<Command['kind']>;
 
 // ---------------------------------------------------------------------------
 // zod schemas of the AgentLink messages: every message that crosses the
 // agent <-> coordinator stream is checked on arrival (DESIGN §10), so a
-// malformed or hostile message is refused, never trusted.
-
+// malformed or hostile message is refused, never trusted. Each is written
+// against its generated type (`satisfies z.ZodType<T>`): a field the proto
+// gains, loses or retypes breaks the build here, not in production.
 
 const u32 = z.number().int().min(0).max(0xffffffff);
 const u64 = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -239,7 +102,7 @@ export const replicaStateSchema = z.object({
   sourceHost: text(255),
   sourcePort: u32,
   ioState: text(255),
-});
+}) satisfies z.ZodType<ReplicaState>;
 
 export const semiSyncStateSchema = z.object({
   primaryEnabled: z.boolean(),
@@ -247,7 +110,7 @@ export const semiSyncStateSchema = z.object({
   primaryStatus: z.boolean(),
   replicaStatus: z.boolean(),
   primaryClients: u32,
-});
+}) satisfies z.ZodType<SemiSyncState>;
 
 export const mysqlStateSchema = z.object({
   up: z.boolean(),
@@ -267,7 +130,7 @@ export const mysqlStateSchema = z.object({
   autoIncrementIncrement: u32,
   autoIncrementOffset: u32,
   gtidMode: z.boolean(),
-});
+}) satisfies z.ZodType<MysqlState>;
 
 export const phpFpmStateSchema = z.object({
   up: z.boolean(),
@@ -281,11 +144,12 @@ export const phpFpmStateSchema = z.object({
   totalProcesses: u32,
   maxChildrenReached: u32,
   slowRequests: u64,
-  pingPath: text(4096).optional(),
-  statusPath: text(4096).optional(),
-  pingOk: z.boolean().optional(),
-  statusOk: z.boolean().optional(),
-});
+  // the decoder fills '' and false for an agent that predates these fields
+  pingPath: text(4096),
+  statusPath: text(4096),
+  pingOk: z.boolean(),
+  statusOk: z.boolean(),
+}) satisfies z.ZodType<PhpFpmState>;
 
 export const whmcsStateSchema = z.object({
   configDigest: z.string().regex(/^([0-9a-f]{64})?$/, 'must be a sha256 hex digest'),
@@ -293,9 +157,9 @@ export const whmcsStateSchema = z.object({
   sessionHandling: text(255),
   templatesDir: text(4096),
   templatesExcluded: z.boolean(),
-});
+}) satisfies z.ZodType<WhmcsState>;
 
-export const httpStateSchema = z.object({ up: z.boolean(), status: u32, latencyMs: finite, error: text(4096) });
+export const httpStateSchema = z.object({ up: z.boolean(), status: u32, latencyMs: finite, error: text(4096) }) satisfies z.ZodType<HttpState>;
 
 export const filesStateSchema = z.object({
   rootDigest: z.string().regex(/^([0-9a-f]{64})?$/, 'must be a sha256 hex digest'),
@@ -304,7 +168,7 @@ export const filesStateSchema = z.object({
   scannedAtMs: i64,
   error: text(4096),
   ready: z.boolean(),
-});
+}) satisfies z.ZodType<FilesState>;
 
 export const reportSchema = z.object({
   node: nodeName,
@@ -318,10 +182,11 @@ export const reportSchema = z.object({
   installPath: text(4096),
   leaseEpoch: u64,
   leaseExpiresAtMs: i64,
-  whmcs: whmcsStateSchema.nullish(),
-});
+  // null for an agent that predates the field (the decoder sets an absent message field to null)
+  whmcs: whmcsStateSchema.nullable(),
+}) satisfies z.ZodType<Report>;
 
-export const helloSchema = z.object({ node: nodeName, agentVersion: text(64), highestEpoch: u64 });
+export const helloSchema = z.object({ node: nodeName, agentVersion: text(64), highestEpoch: u64 }) satisfies z.ZodType<Hello>;
 
 export const commandResultSchema = z.object({
   id: z.string().min(1).max(128),
@@ -331,17 +196,28 @@ export const commandResultSchema = z.object({
   error: text(4096),
   durationMs: finite.min(0),
   detail: text(65536),
-});
+}) satisfies z.ZodType<CommandResult>;
 
 export const agentMessageSchema = z.discriminatedUnion('body', [
   z.object({ body: z.literal('hello'), hello: helloSchema }),
   z.object({ body: z.literal('report'), report: reportSchema }),
   z.object({ body: z.literal('result'), result: commandResultSchema }),
-]);
+]) satisfies z.ZodType<AgentMessage>;
 
-export const welcomeSchema = z.object({ coordinatorId: text(63).min(1), leader: z.boolean(), term: u64 });
+export const welcomeSchema = z.object({ coordinatorId: text(63).min(1), leader: z.boolean(), term: u64 }) satisfies z.ZodType<Welcome>;
 
-const emptySchema = z.object({}).strict();
+const emptySchema = z.object({}).strict() satisfies z.ZodType<Empty>;
+
+const stopReplicaSchema = z.object({ disconnectReplicas: z.boolean() }).strict() satisfies z.ZodType<StopReplica>;
+
+const waitForGtidSchema = z.object({ gtidSet: text(65536), timeoutMs: u32.min(1).max(3_600_000) }) satisfies z.ZodType<WaitForGtid>;
+
+const syncFilesFromSchema = z.object({
+  sourceNode: nodeName,
+  // an rsync source: never an option (leading dash), never empty
+  sourceUrl: z.string().min(1).max(4096).regex(/^[^-\s][^\0\n]*$/, 'must be an rsync source, not an option'),
+  expectedDigest: z.string().regex(/^([0-9a-f]{64})?$/, 'must be a sha256 hex digest'),
+}) satisfies z.ZodType<SyncFilesFrom>;
 
 export const commandSchema = z
   .object({
@@ -352,27 +228,33 @@ export const commandSchema = z
     kind: z.enum(['setReadOnly', 'setWritable', 'stopReplica', 'startReplica', 'waitForGtid', 'syncFilesFrom']),
     setReadOnly: emptySchema.nullish(),
     setWritable: emptySchema.nullish(),
-    stopReplica: z.object({ disconnectReplicas: z.boolean().optional() }).strict().nullish(),
+    stopReplica: stopReplicaSchema.nullish(),
     startReplica: emptySchema.nullish(),
-    waitForGtid: z.object({ gtidSet: text(65536), timeoutMs: u32.min(1).max(3_600_000) }).nullish(),
-    syncFilesFrom: z
-      .object({
-        sourceNode: nodeName,
-        // an rsync source: never an option (leading dash), never empty
-        sourceUrl: z.string().min(1).max(4096).regex(/^[^-\s][^\0\n]*$/, 'must be an rsync source, not an option'),
-        expectedDigest: z.string().regex(/^([0-9a-f]{64})?$/, 'must be a sha256 hex digest'),
-      })
-      .nullish(),
+    waitForGtid: waitForGtidSchema.nullish(),
+    syncFilesFrom: syncFilesFromSchema.nullish(),
   })
-  .refine((c) => c[c.kind] !== null && c[c.kind] !== undefined, { message: 'the field named by kind is missing', path: ['kind'] });
+  .refine((c) => c[c.kind] !== null && c[c.kind] !== undefined, { message: 'the field named by kind is missing', path: ['kind'] }) satisfies z.ZodType<Command>;
 
-export const leaseSchema = z.object({ node: nodeName, epoch: u64, term: u64, durationMs: u32.min(1) });
+export const leaseSchema = z.object({ node: nodeName, epoch: u64, term: u64, durationMs: u32.min(1) }) satisfies z.ZodType<Lease>;
 
 export const coordinatorMessageSchema = z.discriminatedUnion('body', [
   z.object({ body: z.literal('welcome'), welcome: welcomeSchema }),
   z.object({ body: z.literal('command'), command: commandSchema }),
   z.object({ body: z.literal('lease'), lease: leaseSchema }),
-]);
+]) satisfies z.ZodType<CoordinatorMessage>;
+
+// A oneof's members are optional in the generated types, so `satisfies` cannot see one left out of a
+// schema: these fail to compile with the name of the missing member (or command kind).
+type Assert<T extends true> = T;
+type AnyKey<T> = T extends unknown ? keyof T : never;
+type Uncovered<Names, Schema extends z.ZodType> = [Exclude<Names, AnyKey<z.output<Schema>>>] extends [never] ? true : Exclude<Names, AnyKey<z.output<Schema>>>;
+type Unlisted<Names, Listed> = [Exclude<Names, Listed>] extends [never] ? true : Exclude<Names, Listed>;
+type OneofsCovered = [
+  Assert<Uncovered<keyof AgentMessage, typeof agentMessageSchema>>,
+  Assert<Uncovered<keyof CoordinatorMessage, typeof coordinatorMessageSchema>>,
+  Assert<Uncovered<keyof Command, typeof commandSchema>>,
+  Assert<Unlisted<CommandKind, z.output<typeof commandSchema>['kind']>>,
+];
 
 /** Human-readable first problem of a failed parse: `report.mysql.serverId: Too big`. */
 export function schemaProblem(error: z.ZodError): string {

@@ -10,8 +10,11 @@ export interface PhpFpmProbeOptions {
   timeoutMs: number;
 }
 
+/** The pool counters of a PhpFpmState: what the status page says, not how the probe went. */
+type PoolCounters = Omit<PhpFpmState, 'up' | 'latencyMs' | 'error' | 'pingPath' | 'statusPath' | 'pingOk' | 'statusOk'>;
+
 /** Parses `pm.status_path?json`; the field names are PHP-FPM's (with spaces). */
-export function parseFpmStatus(json: string): Omit<PhpFpmState, 'up' | 'latencyMs' | 'error'> {
+export function parseFpmStatus(json: string): PoolCounters {
   const o = JSON.parse(json) as Record<string, unknown>;
   const n = (k: string) => {
     const v = Number(o[k]);
@@ -29,7 +32,7 @@ export function parseFpmStatus(json: string): Omit<PhpFpmState, 'up' | 'latencyM
   };
 }
 
-const EMPTY = { pool: '', acceptedConn: 0, listenQueue: 0, activeProcesses: 0, idleProcesses: 0, totalProcesses: 0, maxChildrenReached: 0, slowRequests: 0 };
+const EMPTY: PoolCounters = { pool: '', acceptedConn: 0, listenQueue: 0, activeProcesses: 0, idleProcesses: 0, totalProcesses: 0, maxChildrenReached: 0, slowRequests: 0 };
 
 /**
  * PHP-FPM is up when ping.path answers 200 "pong" within the timeout; the
