@@ -8,11 +8,15 @@ import {
   operateAcceptedSchema,
   schemaProblem,
   WhaError,
+  type CheckReply,
   type DoctorAnswer,
   type HistoryEvent,
+  type HistoryReply,
   type LbView,
   type OperateAccepted,
   type OperateReply,
+  type ServiceClient,
+  type StatusReply,
   type WatchEvent,
 } from '@whmcs-ha/shared';
 import type { z } from 'zod';
@@ -68,13 +72,7 @@ export function operateAccepted(reply: OperateReply): OperateAccepted {
   return parseReply(operateAcceptedSchema, reply.json, 'operate reply', reply.leaderId || 'the leader');
 }
 
-interface ControlStub extends grpc.Client {
-  Status(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string; fromLeader: boolean }) => void): void;
-  Operate(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: OperateReply) => void): void;
-  History(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string }) => void): void;
-  Watch(req: object): grpc.ClientReadableStream<WatchEvent>;
-  Check(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string }) => void): void;
-}
+type ControlStub = ServiceClient<'Control'>;
 
 export interface OperateArgs {
   action: string;
@@ -104,7 +102,7 @@ export class ControlClient {
     let s = this.stubs.get(endpoint);
     if (!s) {
       const Ctor = clientConstructor('Control');
-      s = new Ctor(endpoint, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions }) as unknown as ControlStub;
+      s = new Ctor(endpoint, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions });
       this.stubs.set(endpoint, s);
     }
     return s;
@@ -118,20 +116,17 @@ export class ControlClient {
     return { deadline: new Date(Date.now() + this.timeoutMs) };
   }
 
-  private call<T>(endpoint: string, method: 'Status' | 'Operate' | 'History' | 'Check', req: object): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const s = this.stub(endpoint);
-      (s[method] as (r: object, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: T) => void) => void).call(s, req, this.deadline(), (e, r) =>
-        e ? reject(accessDenied(e) ?? e) : resolve(r),
-      );
-    });
+  /** One unary call with the deadline; `invoke` picks the method, so request and reply types are the method's own. */
+  private call<T>(endpoint: string, invoke: (s: ControlStub, o: grpc.CallOptions, cb: grpc.requestCallback<T>) => void): Promise<T> {
+    // grpc-js passes a reply whenever it passes no error
+    return new Promise((resolve, reject) => invoke(this.stub(endpoint), this.deadline(), (e, r) => (e ? reject(accessDenied(e) ?? e) : resolve(r!))));
   }
 
   /** Status from every endpoint in parallel; the leader's view wins, else the first that answered. */
   async status(): Promise<{ status: HactlStatus; endpoint: string; reachable: Record<string, boolean> }> {
     const answers = await Promise.all(
       this.endpoints.map((ep) =>
-        this.call<{ json: string; fromLeader: boolean }>(ep, 'Status', {}).then(
+        this.call<StatusReply>(ep, (s, o, cb) => s.Status({}, o, cb)).then(
           (r) => ({ ep, r, err: null as Error | null }),
           (err: Error) => ({ ep, r: null, err }),
         ),
@@ -153,7 +148,7 @@ export class ControlClient {
   async history(limit: number): Promise<HistoryEvent[]> {
     const answers = await Promise.all(
       this.endpoints.map((ep) =>
-        this.call<{ json: string; fromLeader: boolean }>(ep, 'History', { limit }).then(
+        this.call<HistoryReply>(ep, (s, o, cb) => s.History({ limit }, o, cb)).then(
           (r) => ({ ep, r, err: null as Error | null }),
           (err: Error) => ({ ep, r: null, err }),
         ),
@@ -172,7 +167,7 @@ export class ControlClient {
     const errors: string[] = [];
     for (const ep of this.endpoints) {
       try {
-        return parseReply(doctorAnswerSchema, (await this.call<{ json: string }>(ep, 'Check', {})).json, 'check', ep);
+        return parseReply(doctorAnswerSchema, (await this.call<CheckReply>(ep, (s, o, cb) => s.Check({}, o, cb))).json, 'check', ep);
       } catch (e) {
         if (e instanceof AccessDeniedError || e instanceof BadReplyError) throw e;
         errors.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
@@ -192,7 +187,7 @@ export class ControlClient {
       tried.add(ep);
       let reply: OperateReply;
       try {
-        reply = await this.call<OperateReply>(ep, 'Operate', req);
+        reply = await this.call<OperateReply>(ep, (s, o, cb) => s.Operate(req, o, cb));
       } catch (e) {
         if (e instanceof AccessDeniedError) throw e;
         const se = e as grpc.ServiceError;

@@ -1,5 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as AgentProto } from './generated/agent.js';
+import type { ProtoGrpcType as ControlProto } from './generated/control.js';
+import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+import type { AgentLinkHandlers } from './generated/whmcsha/v1/AgentLink.js';
+import type { ControlHandlers } from './generated/whmcsha/v1/Control.js';
+import type { RaftHandlers } from './generated/whmcsha/v1/Raft.js';
 import { protoDir } from './proto-path.js';
 
 export { grpc };
@@ -21,6 +27,17 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [],
 };
 
+/** The whmcsha.v1 package as loadPackage() builds it, typed by the generated code (pnpm proto:gen). */
+type V1 = AgentProto['whmcsha']['v1'] & ControlProto['whmcsha']['v1'] & RaftProto['whmcsha']['v1'];
+
+/** The services of whmcsha.v1: the entries of the package that carry a service definition. */
+export type ServiceName = { [K in keyof V1]: V1[K] extends { service: grpc.ServiceDefinition } ? K : never }[keyof V1];
+
+/** A typed client stub of one service (what `new (clientConstructor(name))(...)` returns). */
+export type ServiceClient<S extends ServiceName> = InstanceType<V1[S]>;
+
+export type { AgentLinkHandlers, ControlHandlers, RaftHandlers };
+
 let cached: grpc.GrpcObject | undefined;
 
 export function loadPackage(): grpc.GrpcObject {
@@ -31,20 +48,17 @@ export function loadPackage(): grpc.GrpcObject {
   return cached;
 }
 
-function v1(): grpc.GrpcObject {
-  const pkg = loadPackage();
-  return (pkg.whmcsha as grpc.GrpcObject).v1 as grpc.GrpcObject;
+function v1(): V1 {
+  // the one untyped step: grpc-js builds the package at run time from the same protos the types come from
+  return (loadPackage().whmcsha as grpc.GrpcObject).v1 as unknown as V1;
 }
 
-export type ServiceName = 'AgentLink' | 'Raft' | 'Control';
-
-export function serviceDefinition(name: ServiceName): grpc.ServiceDefinition {
-  const ctor = v1()[name] as grpc.ServiceClientConstructor;
-  return ctor.service;
+export function serviceDefinition<S extends ServiceName>(name: S): V1[S]['service'] {
+  return v1()[name].service;
 }
 
-export function clientConstructor(name: ServiceName): grpc.ServiceClientConstructor {
-  return v1()[name] as grpc.ServiceClientConstructor;
+export function clientConstructor<S extends ServiceName>(name: S): V1[S] {
+  return v1()[name];
 }
 
 /** Message size cap on every channel and server: reports and Raft batches are small. */

@@ -8,11 +8,11 @@ import {
   type AgentMessage,
   type Command,
   type CommandResult,
-  type CoordinatorMessage,
   type Hello,
   type Lease,
   type Logger,
   type Report,
+  type ServiceClient,
 } from '@whmcs-ha/shared';
 import { Backoff } from './backoff.js';
 
@@ -47,8 +47,8 @@ export interface CoordinatorLinkEvents {
  * report carries the whole state anyway.
  */
 export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
-  private readonly client: grpc.Client & { Connect: (opts?: grpc.CallOptions) => grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage> };
-  private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage> | undefined;
+  private readonly client: ServiceClient<'AgentLink'>;
+  private call: ReturnType<ServiceClient<'AgentLink'>['Connect']> | undefined;
   private welcomed = false;
   /** since when connecting has failed without a Welcome in between (null while up): only the first failure is logged loudly */
   private failingSince: number | null = null;
@@ -66,7 +66,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
   constructor(private readonly opts: CoordinatorLinkOptions) {
     super();
     const Ctor = clientConstructor('AgentLink');
-    this.client = new Ctor(opts.address, opts.credentials, CHANNEL_OPTIONS) as unknown as typeof this.client;
+    this.client = new Ctor(opts.address, opts.credentials, CHANNEL_OPTIONS);
     this.backoff = opts.backoff ?? new Backoff();
   }
 
@@ -147,7 +147,7 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
       } else if (!this.welcomed) {
         this.invalidMessages++; // nothing is accepted before the coordinator has said who it is
       } else if (msg.body === 'command') {
-        this.emit('command', msg.command as Command, this);
+        this.emit('command', msg.command, this);
       } else {
         this.emit('lease', msg.lease, this);
       }

@@ -3,10 +3,9 @@ import {
   agentMessageSchema,
   grpc,
   schemaProblem,
-  type AgentMessage,
+  type AgentLinkHandlers,
   type Command,
   type CommandResult,
-  type CoordinatorMessage,
   type Lease,
   type Logger,
   type Report,
@@ -51,7 +50,7 @@ export interface AgentLinkEvents {
   invalid: [node: string, problem: string];
 }
 
-type Stream = grpc.ServerDuplexStream<AgentMessage, CoordinatorMessage>;
+type Stream = Parameters<AgentLinkHandlers['Connect']>[0];
 
 interface Pending {
   node: string;
@@ -83,8 +82,8 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
   }
 
   /** The implementation object for grpc.Server.addService(serviceDefinition('AgentLink'), ...). */
-  grpcImplementation(): grpc.UntypedServiceImplementation {
-    return { Connect: (stream: Stream) => this.onStream(stream) };
+  grpcImplementation(): AgentLinkHandlers {
+    return { Connect: (stream) => this.onStream(stream) };
   }
 
   /** Link state of every node that ever connected, sorted by name. */
@@ -114,7 +113,7 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
         reject(new Error(`no result for command ${command.id} from ${node} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(key, { node, resolve, reject, timer });
-      stream.write({ body: 'command', command: { ...command, node } } as CoordinatorMessage);
+      stream.write({ body: 'command', command: { ...command, node } });
     });
   }
 
@@ -122,7 +121,7 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
   sendLease(node: string, lease: Lease): boolean {
     const stream = this.streams.get(node);
     if (!stream) return false;
-    stream.write({ body: 'lease', lease } as CoordinatorMessage);
+    stream.write({ body: 'lease', lease });
     return true;
   }
 
@@ -144,7 +143,7 @@ export class AgentLinkServer extends EventEmitter<AgentLinkEvents> {
 
   private welcome(stream: Stream): void {
     const l = this.opts.leadership();
-    stream.write({ body: 'welcome', welcome: { coordinatorId: this.opts.coordinatorId, leader: l.leader, term: l.term } } as CoordinatorMessage);
+    stream.write({ body: 'welcome', welcome: { coordinatorId: this.opts.coordinatorId, leader: l.leader, term: l.term } });
   }
 
   private refuse(node: string, problem: string): void {

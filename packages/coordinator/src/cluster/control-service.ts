@@ -3,13 +3,13 @@ import {
   grpc,
   InputError,
   type ClusterStatus,
+  type ControlHandlers,
   type DoctorAnswer,
   type DoctorReport,
   type HistoryEvent,
   type Logger,
   type OperateAccepted,
   type OperateReply,
-  type StatusReply,
   type WatchEvent,
 } from '@whmcs-ha/shared';
 import { runDoctor, type DoctorInput } from '../doctor/doctor.js';
@@ -48,22 +48,22 @@ export class ControlService {
     private readonly logger: Logger,
   ) {}
 
-  implementation(): grpc.UntypedServiceImplementation {
+  implementation(): ControlHandlers {
     return {
-      Status: (call: grpc.ServerUnaryCall<unknown, StatusReply>, cb: grpc.sendUnaryData<StatusReply>) => {
+      Status: (_call, cb) => {
         const status = this.c.status();
         cb(null, { json: JSON.stringify(status), fromLeader: status.fromLeader });
       },
-      History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string; fromLeader: boolean }>, cb: grpc.sendUnaryData<{ json: string; fromLeader: boolean }>) => {
+      History: (call, cb) => {
         const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
         const events: HistoryEvent[] = this.c.state().history.slice(-limit);
         cb(null, { json: JSON.stringify(events), fromLeader: this.c.consensus.status().role === 'leader' });
       },
-      Check: (call: grpc.ServerUnaryCall<unknown, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
+      Check: (_call, cb) => {
         const answer: DoctorAnswer = { ...this.check(), answeredBy: this.c.id };
         cb(null, { json: JSON.stringify(answer) });
       },
-      Operate: (call: grpc.ServerUnaryCall<unknown, OperateReply>, cb: grpc.sendUnaryData<OperateReply>) => {
+      Operate: (call, cb) => {
         this.operate(call.request, this.peerName(call))
           .then((r) => cb(null, r))
           .catch((e: unknown) => {
@@ -75,7 +75,7 @@ export class ControlService {
             }
           });
       },
-      Watch: (call: grpc.ServerWritableStream<unknown, WatchEvent>) => {
+      Watch: (call) => {
         const send = (ev: WatchEvent) => {
           if (!call.writable) return;
           call.write(ev);

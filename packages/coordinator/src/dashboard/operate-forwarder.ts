@@ -1,16 +1,7 @@
-import { CHANNEL_OPTIONS, clientConstructor, grpc, type OperateReply } from '@whmcs-ha/shared';
+import { CHANNEL_OPTIONS, clientConstructor, grpc, type OperateReply, type OperateRequest } from '@whmcs-ha/shared';
 
-export interface OperateArgs {
-  action: string;
-  node: string;
-  force: boolean;
-  on: boolean;
-  reason: string;
-}
-
-interface ControlStub extends grpc.Client {
-  Operate(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: OperateReply) => void): void;
-}
+/** An operator request as the dashboard sends it: every field of the proto's OperateRequest. */
+export type OperateArgs = OperateRequest;
 
 /**
  * Operator actions from the dashboard: planned by this coordinator's Control
@@ -30,10 +21,11 @@ export class OperateForwarder {
     const reply = await this.local(req, by);
     if (reply.accepted || !reply.leaderAddress) return reply;
     const Ctor = clientConstructor('Control');
-    const stub = new Ctor(reply.leaderAddress, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions }) as unknown as ControlStub;
+    const stub = new Ctor(reply.leaderAddress, this.credentials, { ...CHANNEL_OPTIONS, ...this.channelOptions });
     try {
       return await new Promise<OperateReply>((resolve, reject) =>
-        stub.Operate(req, { deadline: new Date(Date.now() + this.timeoutMs) }, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r))),
+        // grpc-js passes a reply whenever it passes no error
+        stub.Operate(req, { deadline: new Date(Date.now() + this.timeoutMs) }, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r!))),
       );
     } finally {
       stub.close();

@@ -1,6 +1,6 @@
-import { clientConstructor, CHANNEL_OPTIONS, grpc, type Logger } from '@whmcs-ha/shared';
+import { clientConstructor, CHANNEL_OPTIONS, grpc, type Logger, type RaftHandlers, type ServiceClient } from '@whmcs-ha/shared';
 import type { Message } from '../core/types.js';
-import { fromWire, toWire, type WireBatch } from './message-codec.js';
+import { fromWire, toWire } from './message-codec.js';
 
 export interface TransportPeer {
   id: string;
@@ -58,7 +58,7 @@ class PeerLink {
 
   constructor(
     readonly peer: TransportPeer,
-    private readonly client: grpc.Client,
+    private readonly client: ServiceClient<'Raft'>,
     private readonly owner: GrpcTransport,
   ) {}
 
@@ -83,11 +83,10 @@ class PeerLink {
       n++;
     }
     const batch = this.queue.splice(0, n);
-    const req: WireBatch = { from: this.owner.selfId, messages: batch.map(toWire) };
+    const req = { from: this.owner.selfId, messages: batch.map(toWire) };
     this.inFlight = true;
     const deadline = new Date(Date.now() + this.owner.deadlineMs);
-    const send = (this.client as unknown as Record<string, (...a: unknown[]) => void>).Send!.bind(this.client);
-    send(req, { deadline }, (err: grpc.ServiceError | null) => {
+    this.client.Send(req, { deadline }, (err) => {
       this.inFlight = false;
       if (this.closed) return;
       if (err) {
@@ -160,9 +159,9 @@ export class GrpcTransport {
   }
 
   /** The Raft service's handler: hands the batch over and acknowledges at once (the core never waits on replies). */
-  implementation(): grpc.UntypedServiceImplementation {
+  implementation(): RaftHandlers {
     return {
-      Send: (call: grpc.ServerUnaryCall<WireBatch, object>, callback: grpc.sendUnaryData<object>) => {
+      Send: (call, callback) => {
         const batch = call.request;
         const link = this.links.get(batch.from);
         if (!link) {

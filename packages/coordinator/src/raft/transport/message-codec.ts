@@ -1,36 +1,5 @@
+import type { RaftMessage, RaftMessageInput } from '@whmcs-ha/shared';
 import type { Entry, EntryType, Message, MessageType, Snapshot } from '../core/types.js';
-
-/** The RaftMessage shape as @grpc/proto-loader encodes and decodes it (camelCase, longs as numbers). */
-export interface WireEntry {
-  term: number;
-  index: number;
-  type: string;
-  data: Uint8Array;
-}
-export interface WireSnapshot {
-  index: number;
-  term: number;
-  voters: string[];
-  data: Uint8Array;
-}
-export interface WireMessage {
-  type: string;
-  from: string;
-  to: string;
-  term: number;
-  logTerm: number;
-  index: number;
-  entries: WireEntry[];
-  commit: number;
-  reject: boolean;
-  rejectHint: number;
-  snapshot: WireSnapshot | null;
-  context: string;
-}
-export interface WireBatch {
-  from: string;
-  messages: WireMessage[];
-}
 
 const MESSAGE_TYPES = new Set<MessageType>([
   'app',
@@ -46,12 +15,12 @@ const MESSAGE_TYPES = new Set<MessageType>([
 ]);
 const ENTRY_TYPES = new Set<EntryType>(['normal', 'noop', 'conf']);
 
-export function toWire(m: Message): WireMessage {
+export function toWire(m: Message): RaftMessageInput {
   return { ...m, snapshot: m.snapshot ? { ...m.snapshot } : null };
 }
 
 /** Validates and converts a received message; null if malformed (it is dropped, never half-applied). */
-export function fromWire(w: WireMessage, batchFrom: string): Message | null {
+export function fromWire(w: RaftMessage, batchFrom: string): Message | null {
   if (!MESSAGE_TYPES.has(w.type as MessageType) || w.from !== batchFrom) return null;
   const entries: Entry[] = [];
   for (const e of w.entries ?? []) {
