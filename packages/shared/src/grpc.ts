@@ -2,16 +2,18 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as AgentProto } from './generated/agent.js';
 import type { ProtoGrpcType as ControlProto } from './generated/control.js';
+import type { ProtoGrpcType as PeerProto } from './generated/peer.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 import type { AgentLinkHandlers } from './generated/whmcsha/v1/AgentLink.js';
 import type { ControlHandlers } from './generated/whmcsha/v1/Control.js';
+import type { PeerHandlers } from './generated/whmcsha/v1/Peer.js';
 import type { RaftHandlers } from './generated/whmcsha/v1/Raft.js';
 import { protoDir } from './proto-path.js';
 
 export { grpc };
 
 /** The protos the services are loaded from, relative to protoDir(). */
-export const PROTO_FILES = ['whmcsha/v1/agent.proto', 'whmcsha/v1/raft.proto', 'whmcsha/v1/control.proto'] as const;
+export const PROTO_FILES = ['whmcsha/v1/agent.proto', 'whmcsha/v1/raft.proto', 'whmcsha/v1/control.proto', 'whmcsha/v1/peer.proto'] as const;
 
 /**
  * How messages are decoded. Long fields become JS numbers: terms, indexes and
@@ -28,7 +30,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 /** The whmcsha.v1 package as loadPackage() builds it, typed by the generated code (pnpm proto:gen). */
-type V1 = AgentProto['whmcsha']['v1'] & ControlProto['whmcsha']['v1'] & RaftProto['whmcsha']['v1'];
+type V1 = AgentProto['whmcsha']['v1'] & ControlProto['whmcsha']['v1'] & PeerProto['whmcsha']['v1'] & RaftProto['whmcsha']['v1'];
 
 /** The services of whmcsha.v1: the entries of the package that carry a service definition. */
 export type ServiceName = { [K in keyof V1]: V1[K] extends { service: grpc.ServiceDefinition } ? K : never }[keyof V1];
@@ -36,7 +38,7 @@ export type ServiceName = { [K in keyof V1]: V1[K] extends { service: grpc.Servi
 /** A typed client stub of one service (what `new (clientConstructor(name))(...)` returns). */
 export type ServiceClient<S extends ServiceName> = InstanceType<V1[S]>;
 
-export type { AgentLinkHandlers, ControlHandlers, RaftHandlers };
+export type { AgentLinkHandlers, ControlHandlers, PeerHandlers, RaftHandlers };
 
 let cached: grpc.GrpcObject | undefined;
 

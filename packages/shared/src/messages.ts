@@ -21,6 +21,10 @@ import type { Lease__Output as Lease } from './generated/whmcsha/v1/Lease.js';
 import type { MysqlState__Output as MysqlState } from './generated/whmcsha/v1/MysqlState.js';
 import type { OperateReply__Output as OperateReply } from './generated/whmcsha/v1/OperateReply.js';
 import type { OperateRequest__Output as OperateRequest } from './generated/whmcsha/v1/OperateRequest.js';
+import type { PeerMysqlUp__Output as PeerMysqlUp } from './generated/whmcsha/v1/PeerMysqlUp.js';
+import type { PeerNodeView__Output as PeerNodeView } from './generated/whmcsha/v1/PeerNodeView.js';
+import type { PeerProbe__Output as PeerProbe } from './generated/whmcsha/v1/PeerProbe.js';
+import type { PeerView__Output as PeerView } from './generated/whmcsha/v1/PeerView.js';
 import type { PhpFpmState__Output as PhpFpmState } from './generated/whmcsha/v1/PhpFpmState.js';
 import type { RaftBatch__Output as RaftBatch } from './generated/whmcsha/v1/RaftBatch.js';
 import type { RaftEntry__Output as RaftEntry } from './generated/whmcsha/v1/RaftEntry.js';
@@ -53,6 +57,10 @@ export type {
   MysqlState,
   OperateReply,
   OperateRequest,
+  PeerMysqlUp,
+  PeerNodeView,
+  PeerProbe,
+  PeerView,
   PhpFpmState,
   RaftBatch,
   RaftEntry,
@@ -255,6 +263,22 @@ type OneofsCovered = [
   Assert<Uncovered<keyof Command, typeof commandSchema>>,
   Assert<Unlisted<CommandKind, z.output<typeof commandSchema>['kind']>>,
 ];
+
+// ---------------------------------------------------------------------------
+// The Peer service's reply (peer.proto): another coordinator's view of the
+// nodes, checked by the coordinator that asked (another process's word).
+
+const peerNodeViewSchema = z.object({
+  name: nodeName,
+  probe: (z.object({ up: z.boolean(), error: text(4096) }) satisfies z.ZodType<PeerProbe>).nullable(),
+  mysql: (z.object({ ageMs: u64, gtidExecuted: text(65536), semiSyncOff: z.boolean() }) satisfies z.ZodType<PeerMysqlUp>).nullable(),
+}) satisfies z.ZodType<PeerNodeView>;
+
+export const peerViewSchema = z.object({
+  hasLb: z.boolean(),
+  // as many as the peer's config names (the config sets no limit; the message size cap does)
+  nodes: z.array(peerNodeViewSchema),
+}) satisfies z.ZodType<PeerView>;
 
 /** Human-readable first problem of a failed parse: `report.mysql.serverId: Too big`. */
 export function schemaProblem(error: z.ZodError): string {

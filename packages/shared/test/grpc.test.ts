@@ -7,4 +7,8 @@ describe('proto loading', () => {
     expect(Object.keys(serviceDefinition('Raft'))).toEqual(['Send']);
     expect(Object.keys(serviceDefinition('Control')).sort()).toEqual(['Check', 'History', 'Operate', 'Status', 'Watch']);
   });
+
+  it("exposes the coordinators' Peer service", () => {
+    expect(Object.keys(serviceDefinition('Peer'))).toEqual(['View']);
+  });
 });

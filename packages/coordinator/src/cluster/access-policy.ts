@@ -1,13 +1,15 @@
 import { callerIdentity, grpc, type Logger, type PeerIdentity, type Role, type ServiceName } from '@whmcs-ha/shared';
 
 /**
- * Who may call what (DESIGN §10). Coordinators trust each other fully; an
+ * Who may call what (DESIGN §10). Coordinators trust each other fully, and
+ * only they speak Raft and Peer (the evidence they lend each other); an
  * agent speaks only AgentLink (and only for the node its certificate names,
  * checked at Hello by AgentLinkServer); operators read and write the control
  * API, viewers only read it.
  */
 export const ACCESS: Record<ServiceName, Record<string, readonly Role[]>> = {
   Raft: { Send: ['coordinator'] },
+  Peer: { View: ['coordinator'] },
   AgentLink: { Connect: ['agent'] },
   Control: {
     Status: ['viewer', 'operator', 'coordinator'],

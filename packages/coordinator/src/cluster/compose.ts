@@ -163,7 +163,7 @@ export function compose(cfg: CoordinatorConfig, logger: Logger): CoordinatorPart
     currentOperation: () => state.state.operation,
     waitForLb: (targets, timeoutMs) => (lb ? lb.waitFor(targets, timeoutMs) : Promise.resolve(true)),
   });
-  // every coordinator reads the others' status: a leader without an LB borrows the LB's probes, and any
+  // every coordinator asks the others' Peer service: a leader without an LB borrows the LB's probes, and any
   // leader learns of an active's semi-sync fallback that only a peer still hears (peer-views.ts)
   const peerViews = new PeerViews(
     cfg.peers.filter((p) => p.id !== cfg.id),

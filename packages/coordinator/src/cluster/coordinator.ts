@@ -6,6 +6,7 @@ import type { RaftNode } from '../raft/driver/raft-node.js';
 import { guardService, raftSenderCheck } from './access-policy.js';
 import { compose, type CoordinatorParts } from './compose.js';
 import type { ControlService } from './control-service.js';
+import { peerViewService } from './peer-view-service.js';
 import type { ReplicatedState } from './replicated-state.js';
 import type { ClusterStatus, RaftView } from './status.js';
 
@@ -14,7 +15,7 @@ import type { ClusterStatus, RaftView } from './status.js';
  * control API, the leader's decision loop, and (on a load balancer) the LB
  * applier. compose.ts builds and wires the parts; this class owns their
  * lifecycle (start in order, stop in reverse) and the one gRPC server that
- * carries all three services on one port.
+ * carries all four services on one port.
  */
 export class Coordinator {
   readonly logger: Logger;
@@ -99,7 +100,7 @@ export class Coordinator {
   async start(): Promise<void> {
     const server = new grpc.Server(SERVER_OPTIONS);
     // with TLS every handler first checks the caller's certificate (access-policy.ts); insecure: true serves them bare
-    const guard = (service: 'Raft' | 'AgentLink' | 'Control', impl: grpc.UntypedServiceImplementation) =>
+    const guard = (service: 'Raft' | 'AgentLink' | 'Control' | 'Peer', impl: grpc.UntypedServiceImplementation) =>
       this.tls
         ? guardService(impl, {
             service,
@@ -111,6 +112,8 @@ export class Coordinator {
     server.addService(serviceDefinition('Raft'), guard('Raft', this.raft.grpcImplementation()));
     server.addService(serviceDefinition('AgentLink'), guard('AgentLink', this.links.grpcImplementation()));
     server.addService(serviceDefinition('Control'), guard('Control', this.control.implementation()));
+    // the evidence the other coordinators' PeerViews ask for (peer-view-service.ts)
+    server.addService(serviceDefinition('Peer'), guard('Peer', peerViewService({ observations: () => this.observations(), hasLb: Boolean(this.parts.lb) })));
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.cfg.listen, serverCredentials(this.tls), (err, port) => (err ? reject(err) : resolve(port))),
     );

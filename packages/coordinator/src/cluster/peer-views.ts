@@ -1,26 +1,23 @@
-import { CHANNEL_OPTIONS, clientConstructor, grpc } from '@whmcs-ha/shared';
+import { CHANNEL_OPTIONS, clientConstructor, grpc, InputError, peerViewSchema, schemaProblem, type PeerProbe, type ServiceClient } from '@whmcs-ha/shared';
 import type { PeerSeen } from '../engine/node-health.js';
 import type { ProbeResult } from './node-prober.js';
 
-interface StatusStub extends grpc.Client {
-  Status(req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: { json: string }) => void): void;
-}
-
-interface PeerNodeView {
-  probe: { up: boolean; error: string } | null;
+interface HeldNodeView {
+  probe: PeerProbe | null;
   /** when the peer received its latest report of the node with MySQL up (this coordinator's clock), and what it said */
   mysql: { at: number; gtidExecuted: string; semiSyncOff: boolean } | null;
 }
 
-interface PeerView {
+/** One peer's answer as kept here, dated by this coordinator's clock. */
+interface HeldView {
   at: number;
-  /** the peer runs a load balancer (its status carries an `lb` section) */
+  /** the peer runs a load balancer */
   hasLb: boolean;
-  nodes: Record<string, PeerNodeView>;
+  nodes: Record<string, HeldNodeView>;
 }
 
 /**
- * What the other coordinators see, read from their status every cycle:
+ * What the other coordinators see, asked of their Peer service every cycle (peer-view-service.ts answers):
  *
  * - DESIGN §6 asks whether the *load balancer* can still reach the active, not whether the leader can:
  *   a leader cut off from web001 while lb1 still serves it must not fail over (the chaos suite's
@@ -31,8 +28,8 @@ interface PeerView {
  * Calls are concurrent, bounded and never awaited by the decision cycle.
  */
 export class PeerViews {
-  private views = new Map<string, PeerView>();
-  private stubs = new Map<string, StatusStub>();
+  private views = new Map<string, HeldView>();
+  private stubs = new Map<string, ServiceClient<'Peer'>>();
   private inFlight = new Set<string>();
 
   constructor(
@@ -49,12 +46,12 @@ export class PeerViews {
     for (const p of this.peers) {
       if (this.inFlight.has(p.id)) continue;
       this.inFlight.add(p.id);
-      this.stub(p).Status({}, { deadline: new Date(Date.now() + this.timeoutMs) }, (err, reply) => {
+      this.stub(p).View({}, { deadline: new Date(Date.now() + this.timeoutMs) }, (err, reply) => {
         this.inFlight.delete(p.id);
         if (err || !reply) return;
         const at = Date.now();
         try {
-          this.views.set(p.id, { at, ...parsePeerStatus(reply.json, at) });
+          this.views.set(p.id, { at, ...readPeerView(reply, at) });
         } catch {
           // a malformed answer is no evidence
         }
@@ -94,36 +91,31 @@ export class PeerViews {
     this.stubs.clear();
   }
 
-  private stub(p: { id: string; address: string }): StatusStub {
+  private stub(p: { id: string; address: string }): ServiceClient<'Peer'> {
     let s = this.stubs.get(p.id);
     if (!s) {
-      const Ctor = clientConstructor('Control');
-      s = new Ctor(p.address, this.credentials(p.id), { ...CHANNEL_OPTIONS, ...this.channelOptions }) as unknown as StatusStub;
+      const Ctor = clientConstructor('Peer');
+      s = new Ctor(p.address, this.credentials(p.id), { ...CHANNEL_OPTIONS, ...this.channelOptions });
       this.stubs.set(p.id, s);
     }
     return s;
   }
 }
 
-/** The parts of a peer's status JSON (DESIGN §11) the leader uses; throws on a malformed answer. */
-export function parsePeerStatus(json: string, at: number): Omit<PeerView, 'at'> {
-  const s = JSON.parse(json) as {
-    lb?: unknown;
-    nodes?: Array<{
-      name: string;
-      lastReportAgeMs?: number | null;
-      probe: { up: boolean; error: string } | null;
-      mysql?: { up?: boolean; gtidExecuted?: string; semiSync?: string };
-    }>;
-  };
-  const nodes: Record<string, PeerNodeView> = {};
-  for (const n of s.nodes ?? []) {
+/**
+ * A peer's Peer.View reply, checked (it is another process's word) and dated by this coordinator's
+ * clock: a report `ageMs` old there arrived at `at - ageMs` here. Throws an InputError naming the field.
+ */
+export function readPeerView(reply: unknown, at: number): Omit<HeldView, 'at'> {
+  const parsed = peerViewSchema.safeParse(reply);
+  if (!parsed.success) throw new InputError('peer view', schemaProblem(parsed.error));
+  const nodes: Record<string, HeldNodeView> = {};
+  for (const n of parsed.data.nodes) {
     const m = n.mysql;
-    const age = typeof n.lastReportAgeMs === 'number' ? n.lastReportAgeMs : null;
-    nodes[String(n.name)] = {
-      probe: n.probe ? { up: Boolean(n.probe.up), error: String(n.probe.error ?? '') } : null,
-      mysql: m?.up && age !== null ? { at: at - age, gtidExecuted: String(m.gtidExecuted ?? ''), semiSyncOff: m.semiSync === 'async' } : null,
+    nodes[n.name] = {
+      probe: n.probe ? { up: n.probe.up, error: n.probe.error } : null,
+      mysql: m ? { at: at - m.ageMs, gtidExecuted: m.gtidExecuted, semiSyncOff: m.semiSyncOff } : null,
     };
   }
-  return { hasLb: s.lb !== null && s.lb !== undefined, nodes };
+  return { hasLb: parsed.data.hasLb, nodes };
 }

@@ -1,4 +1,4 @@
-import type { Report } from '@whmcs-ha/shared';
+import type { MysqlState, Report } from '@whmcs-ha/shared';
 
 /** What the leader sees of one node this cycle: the agent's latest report and the other evidence. */
 export interface NodeObservation {
@@ -9,8 +9,8 @@ export interface NodeObservation {
   /** the leader's own HTTP probe of the node (holistic detection); null when not probed */
   probe: { up: boolean; at: number; error: string } | null;
   /**
-   * The node's semi-sync state as the other coordinators last saw it (their reports, read from their
-   * status): a leader cut off from the active must still learn that its semi-sync fell back to async.
+   * The node's semi-sync state as the other coordinators last saw it (their reports, from their Peer
+   * service): a leader cut off from the active must still learn that its semi-sync fell back to async.
    */
   peerSeen?: PeerSeen | null;
 }
@@ -50,6 +50,11 @@ export interface EngineConfig {
   maxLagSeconds: number;
   blockSeconds: number;
   syncDebounceMs: number;
+}
+
+/** Semi-sync is enabled on the primary but has fallen back to async: it may have acknowledged writes no replica has. */
+export function semiSyncFellBack(m: MysqlState): boolean {
+  return Boolean(m.semiSync?.primaryEnabled && !m.semiSync.primaryStatus);
 }
 
 export function reportAge(o: NodeObservation, now: number): number | null {
@@ -104,7 +109,7 @@ export function track(
     let lastUp = p.lastUp ?? null;
     if (fresh && m?.up) {
       const at = o.receivedAt ?? now;
-      if (!lastUp || at >= lastUp.at) lastUp = { at, by: 'its agent', gtidExecuted: m.gtidExecuted, semiSyncOff: Boolean(m.semiSync?.primaryEnabled && !m.semiSync.primaryStatus) };
+      if (!lastUp || at >= lastUp.at) lastUp = { at, by: 'its agent', gtidExecuted: m.gtidExecuted, semiSyncOff: semiSyncFellBack(m) };
     }
     // a peer's newer report wins: it may be the only one that still hears the node
     const peer = o.peerSeen;

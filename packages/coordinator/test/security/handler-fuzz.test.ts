@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { coordinatorConfigSchema, createLogger, grpc, identityUri, ROLES, type CoordinatorConfig, type PeerIdentity } from '@whmcs-ha/shared';
+import { callerIdentity, coordinatorConfigSchema, createLogger, grpc, identityUri, ROLES, type CoordinatorConfig, type PeerIdentity } from '@whmcs-ha/shared';
 import { AgentLinkServer } from '../../src/agent-link/agent-link-server.js';
 import { guardService, raftSenderCheck } from '../../src/cluster/access-policy.js';
 import { Coordinator } from '../../src/cluster/coordinator.js';
+import { peerViewService } from '../../src/cluster/peer-view-service.js';
+import { readPeerView } from '../../src/cluster/peer-views.js';
+import { healthyReport } from '../engine/engine-harness.js';
 import type { Message } from '../../src/raft/core/types.js';
 import { GrpcTransport } from '../../src/raft/transport/grpc-transport.js';
 import { decoded, Fuzzer, rng } from './fuzz.js';
@@ -186,6 +189,43 @@ describe(`handler fuzz (${INPUTS} inputs per handler, seed ${SEED})`, () => {
     expect(refusedCalls).toBeGreaterThan(0);
     expect(deliveredMsgs).toBeGreaterThan(0);
   }, 240_000);
+
+  it('Peer.View behind the access policy: a valid view for coordinators, refused to everyone else', () => {
+    const f = new Fuzzer(rng(SEED + 2));
+    const now = Date.now();
+    const observations = [
+      { name: 'web001', report: healthyReport('web001', 1), receivedAt: now - 100, probe: { up: true, at: now, error: '' } },
+      { name: 'web002', report: null, receivedAt: null, probe: null },
+    ];
+    let refusedCalls = 0;
+    const view = guardService(peerViewService({ observations: () => observations, hasLb: true }), { service: 'Peer', onRefuse: () => refusedCalls++ }).View as unknown as (
+      call: FakeCall,
+      cb: (e: grpc.ServiceError | null, r?: unknown) => void,
+    ) => void;
+    let handled = 0;
+    let refused = 0;
+    while (handled < INPUTS) {
+      const req = decoded('Peer', 'View', f, {});
+      if (req === null) continue;
+      const call = new FakeCall(req, caller(f, ['c1', 'c2', 'olga', 'vera', 'web001']));
+      const answers: Array<{ e: grpc.ServiceError | null; r?: unknown }> = [];
+      expect(() => view(call, (e, r) => answers.push({ e, r }))).not.toThrow();
+      handled++;
+      expect(answers, `seed ${SEED + 2}: every call is answered once`).toHaveLength(1);
+      const { e, r } = answers[0]!;
+      if (callerIdentity(call)?.role === 'coordinator') {
+        expect(e).toBeNull();
+        expect(Object.keys(readPeerView(r, now).nodes)).toEqual(['web001', 'web002']);
+      } else {
+        expect([grpc.status.PERMISSION_DENIED, grpc.status.UNAUTHENTICATED]).toContain(e?.code);
+        refused++;
+      }
+    }
+    console.log(`Peer.View: ${handled} inputs, ${refused} refused`);
+    expect(refusedCalls).toBe(refused);
+    expect(refused).toBeGreaterThan(handled / 10);
+    expect(refused).toBeLessThan(handled);
+  });
 
   it('Control: Status, History, Check, Operate and Watch from anyone; the replicated state never changes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wha-fuzz-'));

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { channelCredentials, grpc, serviceDefinition, tlsChannelOptions, type Role } from '@whmcs-ha/shared';
 import { OperateForwarder } from '../../src/dashboard/operate-forwarder.js';
+import { readPeerView } from '../../src/cluster/peer-views.js';
 import { CoordinatorMetrics } from '../../src/observability/metrics.js';
 
-const serviceDefinitionOf = (service: 'Control' | 'Raft', method: string) => serviceDefinition(service)[method]!;
+const serviceDefinitionOf = (service: 'Control' | 'Raft' | 'Peer', method: string) => serviceDefinition(service)[method]!;
 import type { Coordinator } from '../../src/cluster/coordinator.js';
 import { until } from '../observability/coordinator-trio.js';
 import { decoded, Fuzzer, rng } from './fuzz.js';
@@ -25,7 +26,7 @@ describe('mTLS and roles on the coordinator', () => {
     clients.push(c);
     return c;
   };
-  const as = (role: Role, name: string, service: 'Control' | 'Raft' | 'AgentLink' = 'Control') =>
+  const as = (role: Role, name: string, service: 'Control' | 'Raft' | 'AgentLink' | 'Peer' = 'Control') =>
     open(service, leader.cfg.listen, { pki: trio.pki, role, name });
   /** everything a refused call could have touched */
   const snapshot = () =>
@@ -99,6 +100,22 @@ describe('mTLS and roles on the coordinator', () => {
     expect(await codeOf(unary(as('operator', 'olga', 'Raft'), 'Send', { from: 'c2', messages: [] }))).toBe(grpc.status.PERMISSION_DENIED);
     expect(await codeOf(unary(as('viewer', 'vera', 'Raft'), 'Send', { from: 'c2', messages: [] }))).toBe(grpc.status.PERMISSION_DENIED);
     expect(leader.state.state.paused).toBe(false);
+  });
+
+  it("answers a peer's view only to coordinator certificates", async () => {
+    const c2 = trio.coordinators.find((c) => c !== leader)!;
+    // what every coordinator's PeerViews asks each cycle: a view of every node, valid on the asking side
+    const view = readPeerView(await unary(as('coordinator', c2.cfg.id, 'Peer'), 'View', {}), Date.now());
+    expect(Object.keys(view.nodes).sort()).toEqual(leader.cfg.nodes.map((n) => n.name).sort());
+    expect(view.hasLb).toBe(Boolean(leader.lb));
+    const refused = leader.refusals.get('Peer.View') ?? 0;
+    for (const [role, name] of [['viewer', 'vera'], ['operator', 'olga'], ['agent', 'web001']] as const) {
+      expect(await codeOf(unary(as(role, name, 'Peer'), 'View', {}))).toBe(grpc.status.PERMISSION_DENIED);
+    }
+    expect(leader.refusals.get('Peer.View')).toBe(refused + 3);
+    // a coordinator certificate of another CA never gets a call through
+    const foreign = open('Peer', leader.cfg.listen, { pki: otherCa, role: 'coordinator', name: c2.cfg.id });
+    expect(await codeOf(unary(foreign, 'View', {}, 3000))).toBe(grpc.status.UNAVAILABLE);
   });
 
   it('refuses a client without a certificate, from another CA, or without TLS at the handshake', async () => {
@@ -181,12 +198,12 @@ describe('mTLS and roles on the coordinator', () => {
     const f = new Fuzzer(rng(Number(process.env.FUZZ_SEED ?? 7)));
     const before = snapshot().map((x) => x.state);
     const pool = new Map<string, grpc.Client>();
-    const reuse = (role: Role, name: string, service: 'Control' | 'Raft' | 'AgentLink') => {
+    const reuse = (role: Role, name: string, service: 'Control' | 'Raft' | 'AgentLink' | 'Peer') => {
       const key = `${service}/${role}/${name}`;
       if (!pool.has(key)) pool.set(key, as(role, name, service));
       return pool.get(key)!;
     };
-    const raw = (service: 'Control' | 'Raft', method: string, role: Role, name: string, valid: object) => {
+    const raw = (service: 'Control' | 'Raft' | 'Peer', method: string, role: Role, name: string, valid: object) => {
       const c = reuse(role, name, service);
       const def = serviceDefinitionOf(service, method);
       return new Promise<number>((resolve) => {
@@ -203,6 +220,7 @@ describe('mTLS and roles on the coordinator', () => {
       count(await raw('Control', 'Status', 'viewer', 'vera', {}));
       count(await raw('Control', 'History', 'viewer', 'vera', { limit: 5 }));
       count(await raw('Raft', 'Send', 'coordinator', trio.coordinators.find((c) => c !== leader)!.cfg.id, { from: 'x', messages: [] }));
+      count(await raw('Peer', 'View', 'coordinator', trio.coordinators.find((c) => c !== leader)!.cfg.id, {}));
     }
     // agent streams with fuzzed messages, each on its own stream
     for (let i = 0; i < 100; i++) {
@@ -219,7 +237,7 @@ describe('mTLS and roles on the coordinator', () => {
       });
     }
     console.log(`wire fuzz status codes: ${JSON.stringify(Object.fromEntries([...codes].map(([k, v]) => [grpc.status[k], v])))}`);
-    expect([...codes.values()].reduce((a, b) => a + b, 0)).toBe(600);
+    expect([...codes.values()].reduce((a, b) => a + b, 0)).toBe(750);
     // every coordinator still answers, and the replicated state is what it was
     for (const c of trio.coordinators) {
       const r = await unary<{ json: string }>(open('Control', c.cfg.listen, { pki: trio.pki, role: 'viewer', name: 'vera' }), 'Status', {});
