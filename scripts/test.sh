@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-echo "[test] type-checking deploy/lab, test/lab, the chaos suite and the benchmarks"
+echo "[test] type-checking the unit tests, deploy/lab, test/lab, the chaos suite and the benchmarks"
+pnpm exec tsc -p tsconfig.tests.json
 pnpm exec tsc -p deploy/lab/tsconfig.json
 pnpm exec tsc -p test/chaos/tsconfig.json
 echo "[test] pnpm test"

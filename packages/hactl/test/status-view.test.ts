@@ -7,9 +7,10 @@ const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'a
   healthy: true,
   problem: null,
   lastReportAgeMs: 120,
-  mysql: { up: true, readOnly, ioRunning: true, sqlRunning: true, lagSeconds: 0, gtidExecuted: '1-1-10', semiSync },
-  phpFpm: { up: true },
-  files: { digest: 'd', inSync: true },
+  mysql: { up: true, readOnly, ioRunning: true, sqlRunning: true, lagSeconds: 0, gtidExecuted: '1-1-10', semiSync, serverId: 1, lastError: '' },
+  phpFpm: { up: true, activeProcesses: 1, listenQueue: 0 },
+  files: { digest: 'd', inSync: true, syncing: false },
+  probe: null,
 });
 
 const status = (nodes: HactlStatus['nodes']): HactlStatus => ({
@@ -17,9 +18,22 @@ const status = (nodes: HactlStatus['nodes']): HactlStatus => ({
   active: 'web001',
   epoch: 3,
   paused: false,
+  pausedReason: null,
+  blockedUntil: null,
+  maintenance: [],
+  serving: [],
+  operation: null,
+  excluded: {},
   leader: { id: 'lb1', term: 2 },
+  fromLeader: true,
+  answeredBy: 'lb1',
   coordinators: [{ id: 'lb1', role: 'leader', term: 2, commitIndex: 9, reachable: true }],
   nodes,
+  lastDecision: null,
+  lb: null,
+  failoversTotal: 0,
+  lastFailover: null,
+  loadBalancers: [],
 });
 
 describe('whmcs-hactl status table', () => {

@@ -165,7 +165,7 @@ describe('commands end to end over the stream', () => {
     await primary.query('CREATE DATABASE IF NOT EXISTS w');
     await primary.query('CREATE TABLE IF NOT EXISTS w.t (id INT PRIMARY KEY)');
     await primary.query('INSERT INTO w.t VALUES (1)');
-    const [{ p }] = await primary.query<{ p: string }[]>('SELECT @@gtid_current_pos AS p');
+    const { p } = (await primary.query<{ p: string }[]>('SELECT @@gtid_current_pos AS p'))[0]!;
     // replication stopped: the wait must give up at its bound
     const t0 = Date.now();
     const timedOut = await server.links.sendCommand('web002', cmd('waitForGtid', 1, { waitForGtid: { gtidSet: p!, timeoutMs: 400 } }), 5000);
@@ -177,7 +177,7 @@ describe('commands end to end over the stream', () => {
     const reached = await server.links.sendCommand('web002', cmd('waitForGtid', 1, { waitForGtid: { gtidSet: p!, timeoutMs: 5000 } }), 8000);
     expect(reached).toMatchObject({ ok: true });
     expect(detail(reached)).toEqual({ reached: true });
-    const [{ c }] = await replica.query<{ c: number }[]>('SELECT COUNT(*) AS c FROM w.t');
+    const { c } = (await replica.query<{ c: number }[]>('SELECT COUNT(*) AS c FROM w.t'))[0]!;
     expect(Number(c)).toBe(1);
   });
 

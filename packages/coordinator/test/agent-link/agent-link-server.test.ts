@@ -57,10 +57,11 @@ const report = (node: string, seq: number): Report => ({
   sentAtMs: Date.now(),
   highestEpoch: 2,
   mysql: null,
-  phpFpm: { up: true, latencyMs: 1, error: '', pool: 'www', acceptedConn: 5, listenQueue: 0, activeProcesses: 1, idleProcesses: 1, totalProcesses: 2, maxChildrenReached: 0, slowRequests: 0 },
+  phpFpm: { up: true, latencyMs: 1, error: '', pool: 'www', acceptedConn: 5, listenQueue: 0, activeProcesses: 1, idleProcesses: 1, totalProcesses: 2, maxChildrenReached: 0, slowRequests: 0, pingPath: '/fpm-ping', statusPath: '/fpm-status', pingOk: true, statusOk: true },
   http: null,
   files: { rootDigest: 'a'.repeat(64), fileCount: 3, totalBytes: 10, scannedAtMs: 1, error: '', ready: true },
   installPath: '/var/www/whmcs',
+  whmcs: null,
   leaseEpoch: 0,
   leaseExpiresAtMs: 0,
 });
@@ -127,9 +128,9 @@ describe('AgentLinkServer', () => {
     call.write({ body: 'result', result: { id: 'x1', node: 'web004', epoch: 3, ok: true, error: '', durationMs: 3, detail: '{}' } } as AgentMessage);
     await expect(p).resolves.toMatchObject({ id: 'x1', ok: true });
     const t0 = Date.now();
-    await expect(links.sendCommand('web004', { id: 'x2', term: 5, epoch: 3, kind: 'stopReplica', stopReplica: {} }, 200)).rejects.toThrow(/no result for command x2 from web004 within 200 ms/);
+    await expect(links.sendCommand('web004', { id: 'x2', term: 5, epoch: 3, kind: 'stopReplica', stopReplica: { disconnectReplicas: false } }, 200)).rejects.toThrow(/no result for command x2 from web004 within 200 ms/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
-    const pending = links.sendCommand('web004', { id: 'x3', term: 5, epoch: 3, kind: 'stopReplica', stopReplica: {} }, 5000);
+    const pending = links.sendCommand('web004', { id: 'x3', term: 5, epoch: 3, kind: 'stopReplica', stopReplica: { disconnectReplicas: false } }, 5000);
     expect(links.sendLease('web004', { node: 'web004', epoch: 3, term: 5, durationMs: 10_000 })).toBe(true);
     await until('lease', () => got.some((m) => m.body === 'lease'));
     call.end();

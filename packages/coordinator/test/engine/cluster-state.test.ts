@@ -7,7 +7,7 @@ const ctx = { blockSeconds: 60 };
 const run = (entries: Entry[], from: ClusterState = initialState()) => entries.reduce((s, e) => applyEntry(s, e, ctx), from);
 const init: Entry = { type: 'init', at: 0, mode: 'active-passive', active: 'web001', serving: ['web001'] };
 const begin: Entry = { type: 'op-begin', at: 10, id: 'op1', kind: 'failover', from: 'web001', to: 'web002', reason: 'test', automatic: true, force: false };
-const step = (s: string, at = 20): Entry => ({ type: 'op-step-done', at, id: 'op1', step: s as never });
+const step = (s: string, at = 20): Extract<Entry, { type: 'op-step-done' }> => ({ type: 'op-step-done', at, id: 'op1', step: s as never });
 
 describe('applyEntry', () => {
   it('moves a failover through its steps exactly once, whoever proposes a step twice', () => {

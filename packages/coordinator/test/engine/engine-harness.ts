@@ -19,6 +19,7 @@ export function healthyReport(node: string, serverId: number): Report {
     sentAtMs: 0,
     highestEpoch: 0,
     installPath: '/var/www/whmcs',
+    whmcs: null,
     leaseEpoch: 0,
     leaseExpiresAtMs: 0,
     mysql: {
@@ -64,6 +65,10 @@ export function healthyReport(node: string, serverId: number): Report {
       totalProcesses: 2,
       maxChildrenReached: 0,
       slowRequests: 0,
+      pingPath: '/fpm-ping',
+      statusPath: '/fpm-status',
+      pingOk: true,
+      statusOk: true,
     },
     http: { up: true, status: 200, latencyMs: 1, error: '' },
     files: { rootDigest: 'd0', fileCount: 10, totalBytes: 1000, scannedAtMs: 0, error: '', ready: true },

@@ -1,3 +1,4 @@
+import type { PeerCertificate } from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,8 @@ class FakeCall extends EventEmitter {
     });
   }
   getAuthContext() {
-    return this.cert ? { transportSecurityType: 'ssl', sslPeerCertificate: this.cert } : {};
+    // a certificate with only the field identityFromCertificate reads
+    return this.cert ? { transportSecurityType: 'ssl', sslPeerCertificate: this.cert as unknown as PeerCertificate } : {};
   }
   getPeer() {
     return 'fuzz:0';

@@ -107,7 +107,7 @@ describe('mTLS and roles on the coordinator', () => {
     // what every coordinator's PeerViews asks each cycle: a view of every node, valid on the asking side
     const view = readPeerView(await unary(as('coordinator', c2.cfg.id, 'Peer'), 'View', {}), Date.now());
     expect(Object.keys(view.nodes).sort()).toEqual(leader.cfg.nodes.map((n) => n.name).sort());
-    expect(view.hasLb).toBe(Boolean(leader.lb));
+    expect(view.hasLb).toBe(Boolean(leader.cfg.lb));
     const refused = leader.refusals.get('Peer.View') ?? 0;
     for (const [role, name] of [['viewer', 'vera'], ['operator', 'olga'], ['agent', 'web001']] as const) {
       expect(await codeOf(unary(as(role, name, 'Peer'), 'View', {}))).toBe(grpc.status.PERMISSION_DENIED);
@@ -232,7 +232,7 @@ describe('mTLS and roles on the coordinator', () => {
         st.on('data', () => st.cancel());
         st.on('error', () => resolve());
         st.on('end', () => resolve());
-        st.write(msg);
+        st.write(msg as object);
         setTimeout(() => st.cancel(), 300);
       });
     }
