@@ -19,7 +19,8 @@ import { HaproxyWriter } from '../lb/haproxy-writer.js';
 import type { LbWriter } from '../lb/lb-writer.js';
 import { NginxWriter } from '../lb/nginx-writer.js';
 import { dashboardTokens, HttpServices } from '../observability/http-services.js';
-import { RaftNode } from '../raft/driver/raft-node.js';
+import { createRaftNode } from '../raft/driver/raft-node-factory.js';
+import type { RaftNode } from '../raft/driver/raft-node.js';
 import { guardService, raftSenderCheck } from './access-policy.js';
 import { ControlService } from './control-service.js';
 import { Executor } from './executor.js';
@@ -27,7 +28,7 @@ import { LbApplier } from './lb-applier.js';
 import { PeerViews } from './peer-views.js';
 import { LeaderLoop } from './leader-loop.js';
 import { NodeProber } from './node-prober.js';
-import type { AgentPort, ConsensusPort } from './ports.js';
+import type { AgentPort, Consensus } from './ports.js';
 import { ReplicatedState } from './replicated-state.js';
 import { buildStatus, type ClusterStatus, type RaftView } from './status.js';
 
@@ -41,8 +42,10 @@ export class Coordinator {
   readonly state: ReplicatedState;
   readonly engine: EngineConfig;
   readonly raft: RaftNode;
+  /** the Raft gRPC service (the transport's receiving end), served on the one port */
+  readonly raftService: grpc.UntypedServiceImplementation;
   readonly links: AgentLinkServer;
-  readonly consensus: ConsensusPort;
+  readonly consensus: Consensus;
   readonly agents: AgentPort;
   readonly prober: NodeProber;
   readonly executor: Executor;
@@ -75,7 +78,7 @@ export class Coordinator {
       syncDebounceMs: cfg.cluster.syncDebounceMs,
     };
     this.state = new ReplicatedState(cfg.cluster.blockSeconds);
-    this.raft = new RaftNode({
+    const raft = createRaftNode({
       id: cfg.id,
       peers: cfg.peers,
       dataDir: cfg.dataDir,
@@ -87,6 +90,8 @@ export class Coordinator {
       logger: this.logger.child({ part: 'raft' }),
       ...(tls ? { credentials: (peer: string) => channelCredentials(tls, { name: peer }) } : {}),
     });
+    this.raft = raft.node;
+    this.raftService = raft.transport.implementation();
     this.links = new AgentLinkServer({
       coordinatorId: cfg.id,
       leadership: () => {
@@ -105,10 +110,7 @@ export class Coordinator {
           }
         : {}),
     });
-    this.consensus = {
-      propose: (data) => this.raft.propose(data),
-      status: () => this.raftStatus(),
-    };
+    this.consensus = this.raft;
     this.agents = {
       latest: (node) => {
         const s = this.links.node(node);
@@ -223,7 +225,7 @@ export class Coordinator {
             onRefuse: (method) => this.refusals.set(`${service}.${method}`, (this.refusals.get(`${service}.${method}`) ?? 0) + 1),
           })
         : impl;
-    server.addService(serviceDefinition('Raft'), guard('Raft', this.raft.grpcImplementation()));
+    server.addService(serviceDefinition('Raft'), guard('Raft', this.raftService));
     server.addService(serviceDefinition('AgentLink'), guard('AgentLink', this.links.grpcImplementation()));
     server.addService(serviceDefinition('Control'), guard('Control', this.control.implementation()));
     this.boundPort = await new Promise<number>((resolve, reject) =>
