@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { AgentConfigInput } from '../../packages/shared/src/config/agent.js';
 import type { coordinatorConfigSchema } from '../../packages/shared/src/config/coordinator.js';
 import type { hactlConfigSchema } from '../../packages/shared/src/config/hactl.js';
@@ -146,7 +146,7 @@ export function writeHaConfigs(layout: LabLayout): string[] {
     writeFileSync(files.coordinator(c), toYaml({ ...coordinatorConfig(layout, c) }, header(`whmcs-ha-coordinator on ${c.name}`)));
     written.push(files.coordinator(c));
   }
-  writeFileSync(layout.hactlFile, toYaml({ ...hactlConfig(layout) }, header('whmcs-hactl: pnpm hactl --config .lab/hactl.yaml status')));
+  writeFileSync(layout.hactlFile, toYaml({ ...hactlConfig(layout) }, header(`whmcs-hactl: pnpm hactl --config ${relative(layout.repoRoot, layout.hactlFile)} status (from the repository root)`)));
   written.push(layout.hactlFile);
   return written;
 }

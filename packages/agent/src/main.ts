@@ -1,5 +1,5 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode
-import { createLogger, InputError, loadAgentConfig, runMain } from '@whmcs-ha/shared';
+import { createLogger, InputError, loadAgentConfig, logProcessWarnings, runMain } from '@whmcs-ha/shared';
 import { Agent, AGENT_VERSION } from './agent.js';
 import { cronGate } from './cron-gate.js';
 import { formatListing, Manifest } from './files/manifest.js';
@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number | void> {
     return 0;
   }
   const logger = createLogger('whmcs-ha-agent');
+  logProcessWarnings(logger);
   const agent = new Agent(cfg, logger);
   await agent.start();
   logger.info({ node: cfg.node, coordinators: cfg.coordinators.map((c) => c.address) }, 'agent started');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { InputError, loadCoordinatorConfig, runMain } from '@whmcs-ha/shared';
+import { InputError, loadCoordinatorConfig, logProcessWarnings, runMain } from '@whmcs-ha/shared';
 import { Coordinator } from './cluster/coordinator.js';
 
 const USAGE = 'usage: whmcs-ha-coordinator --config FILE\n  exit codes: 0 stopped cleanly, 1 runtime failure, 2 bad config or arguments';
@@ -27,6 +27,7 @@ runMain(async (argv) => {
   if (!values.config) throw new InputError('--config', `is required\n${USAGE}`);
   const cfg = loadCoordinatorConfig(values.config);
   const c = new Coordinator(cfg);
+  logProcessWarnings(c.logger);
   // Raft stops itself when it cannot persist; a coordinator that cannot vote safely must not go on serving
   c.raft.on('fatal', (err: Error) => {
     c.logger.fatal({ err: err.message }, 'raft storage failed; exiting so the service manager restarts this coordinator');

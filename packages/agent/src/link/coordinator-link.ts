@@ -50,6 +50,8 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
   private readonly client: grpc.Client & { Connect: (opts?: grpc.CallOptions) => grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage> };
   private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage> | undefined;
   private welcomed = false;
+  /** since when connecting has failed without a Welcome in between (null while up): only the first failure is logged loudly */
+  private failingSince: number | null = null;
   private blocked = false;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -137,6 +139,8 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
         this.leadership = { ...msg.welcome };
         if (!this.welcomed) {
           this.welcomed = true;
+          this.failingSince = null;
+          this.opts.logger?.info({ coordinator: this.id, address: this.opts.address, leader: msg.welcome.leader, term: msg.welcome.term }, `coordinator link to ${this.id} up`);
           this.emit('connected', true);
         }
         this.emit('welcome', this.leadership, this);
@@ -161,7 +165,13 @@ export class CoordinatorLink extends EventEmitter<CoordinatorLinkEvents> {
       if (Date.now() - opened > 10_000) this.backoff.reset();
       const delay = this.backoff.next();
       this.reconnects++;
-      this.opts.logger?.debug({ coordinator: this.id, why, delay }, 'agent link down, reconnecting');
+      // each change is logged at info/warn (troubleshooting.md points at these lines); the retries of a
+      // link that stays down only at debug, so a dead coordinator does not flood the journal
+      const fields = { coordinator: this.id, address: this.opts.address, why, retryInMs: delay };
+      if (was) this.opts.logger?.warn(fields, `coordinator link to ${this.id} down: ${why}; reconnecting`);
+      else if (this.failingSince === null) this.opts.logger?.warn(fields, `coordinator link to ${this.id} cannot connect: ${why}; retrying with backoff`);
+      else this.opts.logger?.debug(fields, `coordinator link to ${this.id} still down: ${why}`);
+      this.failingSince ??= Date.now();
       this.reconnectTimer = setTimeout(() => this.open(), delay);
     };
     call.on('error', (e: grpc.ServiceError) => ended(e.details || e.message));

@@ -1,9 +1,26 @@
 import { callerIdentity, grpc, InputError, type Logger, type OperateReply, type StatusReply, type WatchEvent } from '@whmcs-ha/shared';
 import { runDoctor, type DoctorInput, type DoctorReport } from '../doctor/doctor.js';
-import { encodeEntry } from '../engine/cluster-state.js';
+import { encodeEntry, type ClusterState } from '../engine/cluster-state.js';
+import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
 import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
+import type { Consensus } from './ports.js';
 import type { ClusterStatus } from './status.js';
-import type { Coordinator } from './coordinator.js';
+
+/** What the Control service needs of the rest of the coordinator: narrow views, wired by compose.ts. */
+export interface ControlDeps {
+  /** this coordinator's id (answers name who answered) */
+  id: string;
+  consensus: Pick<Consensus, 'propose' | 'status'>;
+  /** the committed state, and a subscription to its changes (returns the unsubscribe) */
+  state(): ClusterState;
+  onStateChange(listener: () => void): () => void;
+  status(): ClusterStatus;
+  observations(): NodeObservation[];
+  engine: EngineConfig;
+  /** the doctor's input, from this coordinator's latest reports */
+  doctorInput(): DoctorInput;
+  peerAddress(id: string): string | undefined;
+}
 
 /**
  * The Control service whmcs-hactl talks to. Reads are answered by any
@@ -15,7 +32,7 @@ export class ControlService {
   rejected = 0;
 
   constructor(
-    private readonly c: Coordinator,
+    private readonly c: ControlDeps,
     private readonly logger: Logger,
   ) {}
 
@@ -27,10 +44,10 @@ export class ControlService {
       },
       History: (call: grpc.ServerUnaryCall<{ limit?: number }, { json: string; fromLeader: boolean }>, cb: grpc.sendUnaryData<{ json: string; fromLeader: boolean }>) => {
         const limit = Math.min(Math.max(Number(call.request.limit) || 20, 1), 1000);
-        cb(null, { json: JSON.stringify(this.c.state.state.history.slice(-limit)), fromLeader: this.c.raftStatus().role === 'leader' });
+        cb(null, { json: JSON.stringify(this.c.state().history.slice(-limit)), fromLeader: this.c.consensus.status().role === 'leader' });
       },
       Check: (call: grpc.ServerUnaryCall<unknown, { json: string }>, cb: grpc.sendUnaryData<{ json: string }>) => {
-        cb(null, { json: JSON.stringify({ ...this.check(), answeredBy: this.c.cfg.id }) });
+        cb(null, { json: JSON.stringify({ ...this.check(), answeredBy: this.c.id }) });
       },
       Operate: (call: grpc.ServerUnaryCall<unknown, OperateReply>, cb: grpc.sendUnaryData<OperateReply>) => {
         this.operate(call.request, this.peerName(call))
@@ -52,11 +69,11 @@ export class ControlService {
         // the last event already sent, by content: each apply clones the state, and the history is capped,
         // so neither object identity nor index survives; events after it are the new ones
         const key = (ev: { at: number; kind: string; text: string; epoch: number }) => `${ev.at}\u0000${ev.kind}\u0000${ev.epoch}\u0000${ev.text}`;
-        const first = this.c.state.state.history;
+        const first = this.c.state().history;
         let lastKey = first.length ? key(first[first.length - 1]!) : '';
         let lastAt = first[first.length - 1]?.at ?? 0;
         const onChange = () => {
-          const h = this.c.state.state.history;
+          const h = this.c.state().history;
           let from = 0;
           if (lastKey) {
             let i = h.length - 1;
@@ -81,10 +98,10 @@ export class ControlService {
           }
           send({ atMs: Date.now(), kind: 'status', text: '', json: JSON.stringify(s) });
         }, 1000);
-        this.c.state.on('change', onChange);
+        const unsubscribe = this.c.onStateChange(onChange);
         const end = () => {
           clearInterval(tick);
-          this.c.state.off('change', onChange);
+          unsubscribe();
         };
         call.on('cancelled', end);
         call.on('close', end);
@@ -93,26 +110,8 @@ export class ControlService {
     };
   }
 
-  /** The doctor's input: this coordinator's latest report of every node (agents report to every coordinator). */
-  doctorInput(now = Date.now()): DoctorInput {
-    const s = this.c.state.state;
-    const verify = this.c.cfg.lb?.verifyUrl;
-    return {
-      nodes: this.c.cfg.nodes.map((n) => {
-        const l = this.c.agents.latest(n.name);
-        return { name: n.name, report: l?.report ?? null, reportAgeMs: l ? now - l.receivedAt : null };
-      }),
-      voters: this.c.cfg.voters,
-      mode: s.initialized ? s.mode : this.c.engine.mode,
-      active: s.active,
-      maintenance: s.maintenance,
-      semiSync: this.c.cfg.cluster.semiSync,
-      lbAddresses: verify ? [new URL(verify).hostname] : [],
-    };
-  }
-
   check(): DoctorReport {
-    return runDoctor(this.doctorInput());
+    return runDoctor(this.c.doctorInput());
   }
 
   private peerName(call: grpc.ServerUnaryCall<unknown, unknown>): string {
@@ -128,7 +127,7 @@ export class ControlService {
       throw new InputError(i.path.join('.') || 'request', i.message);
     }
     const req: OperateRequest = parsed.data;
-    const raft = this.c.raftStatus();
+    const raft = this.c.consensus.status();
     if (raft.role !== 'leader' || !raft.leaseValid) {
       const leaderId = raft.leaderId ?? '';
       return {
@@ -139,7 +138,7 @@ export class ControlService {
         json: '',
       };
     }
-    const plan = planOperatorAction(req, this.c.state.state, this.c.observations(), this.c.engine, Date.now(), by);
+    const plan = planOperatorAction(req, this.c.state(), this.c.observations(), this.c.engine, Date.now(), by);
     if (!plan.ok) return { accepted: false, message: plan.message, leaderId: raft.id, leaderAddress: '', json: '' };
     for (const e of plan.entries) await this.c.consensus.propose(encodeEntry(e));
     if (plan.warning) this.logger.warn({ action: req.action, by }, plan.warning);
@@ -153,7 +152,7 @@ export class ControlService {
       json: JSON.stringify({
         opId: opId?.type === 'op-begin' ? opId.id : null,
         to: opId?.type === 'op-begin' ? opId.to : null,
-        epoch: this.c.state.state.epoch,
+        epoch: this.c.state().epoch,
       }),
     };
   }

@@ -14,8 +14,6 @@ export class LbApplier {
   private running = false;
   lastApplyMs: number | null = null;
   lastError: string | null = null;
-  /** called with the duration of every apply that changed the LB (the metrics histogram) */
-  onApplied: ((durationMs: number) => void) | null = null;
   private waiters: Array<() => boolean> = [];
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -23,6 +21,8 @@ export class LbApplier {
     private readonly writer: LbWriter,
     private readonly nodes: LbNode[],
     private readonly logger: Logger,
+    /** called with the duration of every apply that changed the LB (the metrics histogram) */
+    private readonly onApplied: (durationMs: number) => void = () => {},
   ) {}
 
   onState(s: ClusterState): void {
@@ -73,7 +73,7 @@ export class LbApplier {
             this.logger.info({ targets: w.targets, epoch: w.epoch, ms: Math.round(r.durationMs) }, 'load balancer written; verification cut short by a newer state');
           } else if (r.changed) {
             this.lastApplyMs = r.durationMs;
-            this.onApplied?.(r.durationMs);
+            this.onApplied(r.durationMs);
             this.logger.info({ targets: w.targets, epoch: w.epoch, ms: Math.round(r.durationMs), verifiedBy: r.verifiedBy }, 'load balancer updated');
           }
         } catch (e) {

@@ -69,9 +69,12 @@ export class LeaderLoop {
     }
     const result = decide({ state, nodes, trackers: this.trackers }, this.o.engine, now);
     this.last = { ...result, at: now };
-    if (result.sentence !== this.lastSentence) {
+    // "log when it changes" means when what it says changes: a sentence that differs only in a duration
+    // ("silent for 2.5s" -> "2.7s") is the same situation, logged once, not every cycle
+    const gist = sentenceGist(result.sentence);
+    if (gist !== this.lastSentence) {
       this.o.logger.info({ decisions: result.decisions, warnings: result.warnings, epoch: state.epoch }, result.sentence);
-      this.lastSentence = result.sentence;
+      this.lastSentence = gist;
     } else {
       this.o.logger.debug({ epoch: state.epoch }, result.sentence);
     }
@@ -87,4 +90,12 @@ export class LeaderLoop {
       this.o.agents.sendLease(node, { node, epoch: state.epoch, term, durationMs: this.o.leaseMs });
     }
   }
+}
+
+/**
+ * A decision sentence with its durations blanked out ("silent for 2.5s", "lags 3s", "in 250 ms"): what
+ * decides whether it is logged again. Other numbers (epochs, GTIDs, counts) are the situation itself.
+ */
+export function sentenceGist(sentence: string): string {
+  return sentence.replace(/\b\d+(\.\d+)?\s?(ms|s)\b/g, '#s');
 }

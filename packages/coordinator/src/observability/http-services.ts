@@ -1,9 +1,7 @@
-import { channelCredentials, tlsChannelOptions, type CoordinatorConfig } from '@whmcs-ha/shared';
-import type { Coordinator } from '../cluster/coordinator.js';
-import { DashboardServer, type DashboardTokens } from '../dashboard/dashboard-server.js';
-import { OperateForwarder } from '../dashboard/operate-forwarder.js';
+import type { CoordinatorConfig, Logger } from '@whmcs-ha/shared';
+import { DashboardServer, type DashboardSource, type DashboardTokens } from '../dashboard/dashboard-server.js';
 import { BearerToken } from '../dashboard/bearer-token.js';
-import { CoordinatorMetrics } from './metrics.js';
+import type { CoordinatorMetrics } from './metrics.js';
 import { MetricsServer } from './metrics-server.js';
 
 /** The dashboard's token files, read (and their modes checked) before the coordinator binds anything. */
@@ -16,6 +14,13 @@ export function dashboardTokens(cfg: CoordinatorConfig): DashboardTokens | null 
   };
 }
 
+/** What the HTTP endpoints serve, built by compose.ts: each side present only when configured. */
+export interface HttpServicesDeps {
+  metrics: { metrics: CoordinatorMetrics; listen: string } | null;
+  dashboard: { source: DashboardSource; listen: string; tokens: DashboardTokens } | null;
+  logger: Logger;
+}
+
 /** The coordinator's optional HTTP endpoints: /metrics (metrics.listen) and the dashboard (dashboard.listen). */
 export class HttpServices {
   private constructor(
@@ -23,33 +28,16 @@ export class HttpServices {
     readonly dashboard: DashboardServer | null,
   ) {}
 
-  static async start(c: Coordinator, tokens = dashboardTokens(c.cfg)): Promise<HttpServices> {
-    const cfg = c.cfg;
+  static async start(deps: HttpServicesDeps): Promise<HttpServices> {
     let metrics: MetricsServer | null = null;
     let dashboard: DashboardServer | null = null;
     try {
-      if (cfg.metrics) {
-        const m = new CoordinatorMetrics({ raft: () => c.raftStatus(), status: () => c.status(), refusals: () => c.refusals }, cfg.id);
-        if (c.lb) c.lb.onApplied = (ms) => m.observeLbApply(ms);
-        metrics = new MetricsServer(m, cfg.metrics.listen, c.logger.child({ part: 'metrics' }));
+      if (deps.metrics) {
+        metrics = new MetricsServer(deps.metrics.metrics, deps.metrics.listen, deps.logger.child({ part: 'metrics' }));
         await metrics.start();
       }
-      if (cfg.dashboard && tokens) {
-        const forwarder = new OperateForwarder((req, by) => c.control.operate(req, by), 10_000, channelCredentials(c.tls), tlsChannelOptions(c.tls));
-        dashboard = new DashboardServer(
-          {
-            status: () => c.status(),
-            history: (limit) => c.state.state.history.slice(-limit),
-            onChange: (listener) => {
-              c.state.on('change', listener);
-              return () => c.state.off('change', listener);
-            },
-            operate: (req, by) => forwarder.operate(req, by),
-          },
-          cfg.dashboard.listen,
-          tokens,
-          c.logger.child({ part: 'dashboard' }),
-        );
+      if (deps.dashboard) {
+        dashboard = new DashboardServer(deps.dashboard.source, deps.dashboard.listen, deps.dashboard.tokens, deps.logger.child({ part: 'dashboard' }));
         await dashboard.start();
       }
     } catch (e) {
