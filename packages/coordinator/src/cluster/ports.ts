@@ -1,11 +1,9 @@
 import type { Command, CommandResult, Lease, Report } from '@whmcs-ha/shared';
 import type { RaftLeadership, RaftMembership, RaftStatus } from '../raft/driver/raft-node.js';
 
-/**
- * What the coordinator's leader logic needs from Raft and from the agent
- * streams, as two small ports: the real RaftNode and AgentLinkServer in
- * production, fakes in unit tests of pure orchestration.
- */
+// What the coordinator's leader logic needs from Raft and from the agent
+// streams, as two small ports: the real RaftNode and AgentLinkServer in
+// production, fakes in unit tests of pure orchestration.
 
 /** Who leads, as this node sees it (role, term, leaderId, leaseValid). */
 export type Leadership = RaftLeadership;
