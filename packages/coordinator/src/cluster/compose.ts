@@ -4,6 +4,7 @@ import {
   readTlsMaterial,
   tlsChannelOptions,
   type CoordinatorConfig,
+  type grpc,
   type Logger,
   type TlsMaterial,
 } from '@whmcs-ha/shared';
@@ -17,14 +18,15 @@ import { NginxWriter } from '../lb/nginx-writer.js';
 import { dashboardTokens, type HttpServicesDeps } from '../observability/http-services.js';
 import { CoordinatorMetrics } from '../observability/metrics.js';
 import { OperateForwarder } from '../dashboard/operate-forwarder.js';
-import { RaftNode } from '../raft/driver/raft-node.js';
+import { createRaftNode } from '../raft/driver/raft-node-factory.js';
+import type { RaftNode } from '../raft/driver/raft-node.js';
 import { ControlService } from './control-service.js';
 import { Executor } from './executor.js';
 import { LbApplier } from './lb-applier.js';
 import { LeaderLoop } from './leader-loop.js';
 import { NodeProber } from './node-prober.js';
 import { PeerViews } from './peer-views.js';
-import type { AgentPort, ConsensusPort } from './ports.js';
+import type { AgentPort, Consensus } from './ports.js';
 import { ReplicatedState } from './replicated-state.js';
 import { buildStatus, type ClusterStatus, type RaftView } from './status.js';
 
@@ -36,8 +38,10 @@ export interface CoordinatorParts {
   engine: EngineConfig;
   state: ReplicatedState;
   raft: RaftNode;
+  /** the Raft gRPC service (the transport's receiving end), served on the one port */
+  raftService: grpc.UntypedServiceImplementation;
   links: AgentLinkServer;
-  consensus: ConsensusPort;
+  consensus: Consensus;
   agents: AgentPort;
   prober: NodeProber;
   executor: Executor;
@@ -57,7 +61,7 @@ export interface CoordinatorParts {
 
 /**
  * The composition root: builds the parts from the config and wires them
- * together through narrow ports (ConsensusPort, AgentPort, ControlDeps,
+ * together through narrow ports (Consensus, AgentPort, ControlDeps,
  * DashboardSource, MetricsSource). No part holds another part's owner or
  * reaches into its fields; every cross-part call is one of these closures.
  */
@@ -77,7 +81,7 @@ export function compose(cfg: CoordinatorConfig, logger: Logger): CoordinatorPart
     syncDebounceMs: cfg.cluster.syncDebounceMs,
   };
   const state = new ReplicatedState(cfg.cluster.blockSeconds);
-  const raft = new RaftNode({
+  const { node: raft, transport: raftTransport } = createRaftNode({
     id: cfg.id,
     peers: cfg.peers,
     dataDir: cfg.dataDir,
@@ -101,7 +105,7 @@ export function compose(cfg: CoordinatorConfig, logger: Logger): CoordinatorPart
       peers: s.peers.map((p) => ({ id: p.id, matchIndex: p.matchIndex, reachable: p.reachable, lastContactMs: p.lastContactMs })),
     };
   };
-  const consensus: ConsensusPort = { propose: (data) => raft.propose(data), status: raftStatus };
+  const consensus: Consensus = raft;
 
   const links = new AgentLinkServer({
     coordinatorId: cfg.id,
@@ -247,6 +251,7 @@ export function compose(cfg: CoordinatorConfig, logger: Logger): CoordinatorPart
     engine,
     state,
     raft,
+    raftService: raftTransport.implementation(),
     links,
     consensus,
     agents,

@@ -16,13 +16,13 @@ import { runDoctor, type DoctorInput } from '../doctor/doctor.js';
 import { encodeEntry, type ClusterState } from '../engine/cluster-state.js';
 import type { EngineConfig, NodeObservation } from '../engine/node-health.js';
 import { operateRequestSchema, planOperatorAction, type OperateRequest } from './operator-action.js';
-import type { ConsensusPort } from './ports.js';
+import type { Consensus } from './ports.js';
 
 /** What the Control service needs of the rest of the coordinator: narrow views, wired by compose.ts. */
 export interface ControlDeps {
   /** this coordinator's id (answers name who answered) */
   id: string;
-  consensus: ConsensusPort;
+  consensus: Pick<Consensus, 'propose' | 'status'>;
   /** the committed state, and a subscription to its changes (returns the unsubscribe) */
   state(): ClusterState;
   onStateChange(listener: () => void): () => void;

@@ -109,7 +109,7 @@ export class Coordinator {
             onRefuse: (method) => this.refusals.set(`${service}.${method}`, (this.refusals.get(`${service}.${method}`) ?? 0) + 1),
           })
         : impl;
-    server.addService(serviceDefinition('Raft'), guard('Raft', this.raft.grpcImplementation()));
+    server.addService(serviceDefinition('Raft'), guard('Raft', this.parts.raftService));
     server.addService(serviceDefinition('AgentLink'), guard('AgentLink', this.links.grpcImplementation()));
     server.addService(serviceDefinition('Control'), guard('Control', this.control.implementation()));
     // the evidence the other coordinators' PeerViews ask for (peer-view-service.ts)

@@ -3,11 +3,11 @@ import { gtidSubtract, parseGtidSet, type Command, type CommandKind, type Comman
 import { encodeEntry, type ClusterState, type Entry, type Operation } from '../engine/cluster-state.js';
 import type { Decision } from '../engine/decision.js';
 import { proposalFor } from '../engine/proposal.js';
-import type { AgentPort, ConsensusPort } from './ports.js';
+import type { AgentPort, Consensus } from './ports.js';
 import { runHooks, type HookConfig } from './hooks.js';
 
 export interface ExecutorOptions {
-  consensus: ConsensusPort;
+  consensus: Pick<Consensus, 'propose' | 'status'>;
   agents: AgentPort;
   logger: Logger;
   /** rsync source URL of each node, for sync orders */

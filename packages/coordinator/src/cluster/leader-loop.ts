@@ -5,12 +5,12 @@ import { track, type EngineConfig, type NodeObservation, type NodeTracker } from
 import type { Executor } from './executor.js';
 import type { PeerViews } from './peer-views.js';
 import type { NodeProber } from './node-prober.js';
-import type { AgentPort, ConsensusPort } from './ports.js';
+import type { AgentPort, Consensus } from './ports.js';
 import type { ReplicatedState } from './replicated-state.js';
 
 export interface LeaderLoopOptions {
   engine: EngineConfig;
-  consensus: ConsensusPort;
+  consensus: Pick<Consensus, 'status'>;
   agents: AgentPort;
   prober: NodeProber;
   state: ReplicatedState;

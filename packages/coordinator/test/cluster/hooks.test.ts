@@ -46,7 +46,7 @@ describe('failover hooks (real programs, WHA_* environment)', () => {
           proposed.push(decodeEntry(data));
           return { index: proposed.length, term: 1 };
         },
-        status: () => ({ id: 'c1', role: 'leader', term: 1, commitIndex: 0, leaderId: 'c1', leaseValid: true }),
+        status: () => ({ id: 'c1', role: 'leader', term: 1, commitIndex: 0, appliedIndex: 0, leaderId: 'c1', leaseValid: true, peers: [] }),
       },
       agents: {
         latest: () => null,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoopbackCluster } from '../../src/raft/driver/loopback-cluster.js';
 import { NotLeaderError } from '../../src/raft/driver/raft-errors.js';
-import { RaftNode } from '../../src/raft/driver/raft-node.js';
+import { createRaftNode } from '../../src/raft/driver/raft-node-factory.js';
 import { pino } from 'pino';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -100,8 +100,8 @@ describe('RaftNode on loopback', () => {
       stateMachine: { apply() {}, snapshot: () => new Uint8Array(), restore() {} },
       logger: pino({ level: 'silent' }),
     };
-    expect(() => new RaftNode({ ...base, heartbeatTicks: 10 })).toThrow(/heartbeatTicks: must be less than electionTicks/);
-    expect(() => new RaftNode({ ...base, tickMs: 0 })).toThrow(/tickMs: must be a positive integer/);
-    expect(() => new RaftNode({ ...base, peers: [{ id: 'b', address: 'nowhere' }] })).toThrow(/peers\.b\.address: must be host:port/);
+    expect(() => createRaftNode({ ...base, heartbeatTicks: 10 })).toThrow(/heartbeatTicks: must be less than electionTicks/);
+    expect(() => createRaftNode({ ...base, tickMs: 0 })).toThrow(/tickMs: must be a positive integer/);
+    expect(() => createRaftNode({ ...base, peers: [{ id: 'b', address: 'nowhere' }] })).toThrow(/peers\.b\.address: must be host:port/);
   });
 });

@@ -1,17 +1,13 @@
 import { RaftCore } from '../../src/raft/core/raft-core.js';
-import type { Entry, HardState, Message, MessageType, Snapshot } from '../../src/raft/core/types.js';
+import type { Message, MessageType } from '../../src/raft/core/types.js';
 import { emptyMessage } from '../../src/raft/core/types.js';
+import { runReadySync, takeReady } from '../../src/raft/driver/ready-loop.js';
 import { describe as describeMessage } from '../../src/raft/sim/simulation.js';
-
-interface Disk {
-  hs: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-}
+import { MemoryStorage } from '../../src/raft/storage/memory-storage.js';
 
 interface Node {
   core: RaftCore | null;
-  disk: Disk;
+  disk: MemoryStorage;
   applied: string[];
 }
 
@@ -40,7 +36,7 @@ export class ScenarioEnv {
         this.maxEntries = Number(kv.maxents ?? 64);
         this.ids = args.filter((a) => !a.includes('='));
         for (const id of this.ids) {
-          this.nodes.set(id, { core: null, disk: { hs: { term: 0, vote: '', commit: 0 }, snapshot: null, entries: [] }, applied: [] });
+          this.nodes.set(id, { core: null, disk: new MemoryStorage(`disk of ${id}`), applied: [] });
           this.boot(id);
         }
         out.push(...this.status());
@@ -112,9 +108,7 @@ export class ScenarioEnv {
         const id = args[0]!;
         const c = this.core(id);
         const snap = c.compact(c.log.applied, new TextEncoder().encode(JSON.stringify(this.node(id).applied)));
-        const d = this.node(id).disk;
-        d.snapshot = snap;
-        d.entries = d.entries.filter((e) => e.index > snap.index);
+        this.node(id).disk.compact(snap, c.hardState(), c.log.slice(snap.index + 1, c.log.stable));
         out.push(`${id} compacted to ${snap.index}/${snap.term}`);
         break;
       }
@@ -171,11 +165,11 @@ export class ScenarioEnv {
 
   private boot(id: string): void {
     const n = this.node(id);
-    const d = n.disk;
+    const d = n.disk.read();
     n.core = new RaftCore(
       // Distinct fixed timeouts (n1 shortest), so scenarios never split votes by accident.
       { id, voters: this.ids, electionTicks: this.electionTicks, heartbeatTicks: this.heartbeatTicks, maxEntriesPerMsg: this.maxEntries, random: () => this.ids.indexOf(id) / (2 * this.ids.length) },
-      { hardState: { ...d.hs }, snapshot: d.snapshot, entries: [...d.entries] },
+      d,
     );
     n.applied = d.snapshot ? (JSON.parse(Buffer.from(d.snapshot.data).toString()) as string[]) : [];
     this.lastRoles.set(id, `${n.core.role}@${n.core.term}`);
@@ -210,27 +204,26 @@ export class ScenarioEnv {
       let moved = false;
       for (const id of this.live()) {
         const n = this.node(id);
-        const c = n.core!;
-        if (!c.hasReady()) continue;
+        const rd = takeReady(n.core!);
+        if (!rd) continue;
         moved = true;
-        const rd = c.ready();
-        if (rd.snapshot) {
-          n.disk.snapshot = rd.snapshot;
-          n.disk.entries = [];
-          n.applied = JSON.parse(Buffer.from(rd.snapshot.data).toString()) as string[];
-          out.push(`${id} restored snapshot ${rd.snapshot.index}/${rd.snapshot.term}`);
-        }
-        if (rd.entries.length) {
-          const base = n.disk.snapshot?.index ?? 0;
-          n.disk.entries = n.disk.entries.slice(0, rd.entries[0]!.index - base - 1).concat(rd.entries);
-        }
-        if (rd.hardState) n.disk.hs = { ...rd.hardState };
-        for (const e of rd.committedEntries) {
-          n.applied.push(e.type === 'normal' ? Buffer.from(e.data).toString() : e.type);
-        }
-        if (rd.committedEntries.length) out.push(`${id} applied ${rd.committedEntries.map((e) => e.index).join(',')}`);
-        this.network.push(...rd.messages);
-        c.advance(rd);
+        const applied: number[] = [];
+        runReadySync(n.core!, rd, {
+          storage: n.disk,
+          send: (msgs) => this.network.push(...msgs),
+          restore: (snap) => {
+            n.applied = JSON.parse(Buffer.from(snap.data).toString()) as string[];
+            out.push(`${id} restored snapshot ${snap.index}/${snap.term}`);
+          },
+          apply: (e) => {
+            n.applied.push(e.type === 'normal' ? Buffer.from(e.data).toString() : e.type);
+            applied.push(e.index);
+          },
+          // Scenarios compact only on the `compact` command.
+          snapshotEvery: Infinity,
+          snapshot: () => new TextEncoder().encode(JSON.stringify(n.applied)),
+        });
+        if (applied.length) out.push(`${id} applied ${applied.join(',')}`);
       }
       const msgs = this.network;
       this.network = [];

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grpc, serviceDefinition, SERVER_OPTIONS, type Logger } from '@whmcs-ha/shared';
 import { pino } from 'pino';
-import { RaftNode, type AppliedEntry, type StateMachine } from './raft-node.js';
+import type { GrpcTransport } from '../transport/grpc-transport.js';
+import { createRaftNode } from './raft-node-factory.js';
+import type { AppliedEntry, RaftNode, StateMachine } from './raft-node.js';
 
 /** A state machine that records every applied payload, for tests and the bench. */
 export class RecordingStateMachine implements StateMachine {
@@ -39,6 +41,7 @@ interface Member {
   port: number;
   server: grpc.Server | null;
   node: RaftNode | null;
+  transport: GrpcTransport | null;
   sm: RecordingStateMachine;
 }
 
@@ -66,7 +69,7 @@ export class LoopbackCluster {
   async start(): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'raft-cluster-'));
     for (let i = 1; i <= this.opts.size; i++) {
-      const m: Member = { id: `c${i}`, address: '', port: 0, server: null, node: null, sm: new RecordingStateMachine() };
+      const m: Member = { id: `c${i}`, address: '', port: 0, server: null, node: null, transport: null, sm: new RecordingStateMachine() };
       await this.listen(m, 0);
       this.members.push(m);
     }
@@ -92,6 +95,7 @@ export class LoopbackCluster {
     m.server = null;
     const node = m.node;
     m.node = null;
+    m.transport = null;
     await node?.stop();
   }
 
@@ -135,6 +139,7 @@ export class LoopbackCluster {
       m.server = null;
       await m.node?.stop();
       m.node = null;
+      m.transport = null;
     }
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
@@ -144,7 +149,7 @@ export class LoopbackCluster {
     // The handler looks the node up per call, so a restarted node serves on the same server slot.
     server.addService(serviceDefinition('Raft'), {
       Send: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-        const impl = m.node?.grpcImplementation().Send as grpc.handleUnaryCall<unknown, unknown> | undefined;
+        const impl = m.transport?.implementation().Send as grpc.handleUnaryCall<unknown, unknown> | undefined;
         if (!impl) cb({ code: grpc.status.UNAVAILABLE, details: 'node down' });
         else impl(call, cb);
       },
@@ -157,7 +162,7 @@ export class LoopbackCluster {
   }
 
   private async startNode(m: Member): Promise<void> {
-    const node = new RaftNode({
+    const { node, transport } = createRaftNode({
       id: m.id,
       peers: this.members.length === this.opts.size ? this.members.map((x) => ({ id: x.id, address: x.address })) : [],
       dataDir: join(this.dir, m.id),
@@ -169,6 +174,7 @@ export class LoopbackCluster {
       logger: this.opts.logger.child({ raft: m.id }),
     });
     m.node = node;
+    m.transport = transport;
     await node.start();
   }
 }

@@ -3,7 +3,7 @@ import { grpc, serviceDefinition, SERVER_OPTIONS } from '@whmcs-ha/shared';
 import { pino } from 'pino';
 import { RecordingStateMachine } from './loopback-cluster.js';
 import { NotLeaderError } from './raft-errors.js';
-import { RaftNode } from './raft-node.js';
+import { createRaftNode } from './raft-node-factory.js';
 
 /**
  * One RaftNode in a process of its own, for kill -9 tests and the bench.
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '{}') as ProcessConfig;
   const logger = pino({ level: process.env.WHA_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const sm = new RecordingStateMachine();
-  const node = new RaftNode({ ...cfg, stateMachine: sm, logger });
+  const { node, transport } = createRaftNode({ ...cfg, stateMachine: sm, logger });
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(serviceDefinition('Raft'), node.grpcImplementation());
+  server.addService(serviceDefinition('Raft'), transport.implementation());
   await new Promise<number>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${cfg.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { InputError, type grpc, type Logger } from '@whmcs-ha/shared';
+import { InputError, type Logger } from '@whmcs-ha/shared';
 import { RaftCore } from '../core/raft-core.js';
 import type { Entry, Message, Role } from '../core/types.js';
-import { FileStorage } from '../storage/file-storage.js';
-import { GrpcTransport, type TransportOptions, type TransportPeer } from '../transport/grpc-transport.js';
+import type { RaftStorage } from '../storage/raft-storage.js';
+import type { RaftTransport } from '../transport/raft-transport.js';
+import type { Cancel, RaftClock } from './raft-clock.js';
 import { NotLeaderError, RaftStoppedError, RaftTimeoutError } from './raft-errors.js';
+import { runReady, takeReady, type ReadyPorts } from './ready-loop.js';
 
 export interface AppliedEntry {
   index: number;
@@ -19,25 +21,30 @@ export interface StateMachine {
   restore(data: Uint8Array): void;
 }
 
-export interface RaftNodeOptions {
+/** Timing shared by RaftNode and the production factory (raft-node-factory.ts). */
+export interface RaftTiming {
   id: string;
-  /** Every voter with its Raft address; this node may be listed too. */
-  peers: TransportPeer[];
-  dataDir: string;
   tickMs: number;
   electionTicks: number;
   heartbeatTicks: number;
   /** Take a snapshot and compact the log after this many applied entries. */
   snapshotEvery: number;
+}
+
+export interface RaftNodeOptions extends RaftTiming {
+  /** Every voter's id; this node may be listed too. */
+  voters: string[];
+  /** Loaded by start(), closed by stop(): the node owns it. */
+  storage: RaftStorage;
+  /** Closed by stop(): the node owns it. */
+  transport: RaftTransport;
+  clock: RaftClock;
+  /** Uniform in [0, 1); randomises election timeouts. */
+  random: () => number;
   stateMachine: StateMachine;
   logger: Logger;
-  random?: () => number;
   /** How long propose() waits for commit and apply; default 3 election timeouts. */
   proposeTimeoutMs?: number;
-  /** gRPC deadline of one Raft Send call; default 2 heartbeats (at least 200 ms). */
-  sendDeadlineMs?: number;
-  /** Credentials to dial one peer with (mTLS naming that peer); default insecure. */
-  credentials?: TransportOptions['credentials'];
 }
 
 export interface RaftPeerStatus {
@@ -58,11 +65,29 @@ export interface RaftStatus {
   peers: RaftPeerStatus[];
 }
 
+/** Who leads, as this node sees it. leaseValid is a reading of the moment: a lease lapses without an event. */
+export type RaftLeadership = Pick<RaftStatus, 'role' | 'term' | 'leaderId' | 'leaseValid'>;
+
+export interface RaftMembership {
+  /** The voter set, this node included, sorted. */
+  voters: string[];
+  /** Every other voter: replication progress (leader only) and reachability. */
+  peers: RaftPeerStatus[];
+}
+
 interface Waiter {
   term: number;
   resolve: (v: { index: number; term: number }) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  cancel: Cancel;
+}
+
+interface Reader {
+  /** The commit index when the read was asked for: it may be served once applied here. */
+  readIndex: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+  cancel: Cancel;
 }
 
 type Input =
@@ -70,24 +95,29 @@ type Input =
   | { kind: 'transfer'; to: string; reject: (e: Error) => void };
 
 /**
- * Composes the pure core with file storage, the gRPC transport and a real
- * ticker. All core calls happen in one loop, strictly in the order
- * step/tick -> ready -> persist -> send -> apply -> advance.
+ * Drives the pure core with the storage, transport and clock it is given
+ * (raft-node-factory.ts builds the production ones). All core calls happen in
+ * one loop: tick/step, then each Ready through ready-loop.ts (persist -> send
+ * -> apply -> advance).
  *
  * Events: 'role' (role, term), 'leader' (leaderId | null, term),
- * 'applied' ({ index, term }), 'fatal' (error; the node has stopped).
+ * 'leadership' (RaftLeadership; once per change of either), 'applied'
+ * ({ index, term }), 'fatal' (error; the node has stopped).
  */
 export class RaftNode extends EventEmitter {
   readonly id: string;
   private readonly opts: RaftNodeOptions;
   private readonly voters: string[];
-  private readonly storage: FileStorage;
-  private readonly transport: GrpcTransport;
+  private readonly storage: RaftStorage;
+  private readonly transport: RaftTransport;
+  private readonly clock: RaftClock;
+  private readonly readyPorts: ReadyPorts;
   private core: RaftCore | null = null;
   private inbox: Message[] = [];
   private inputs: Input[] = [];
   private waiters = new Map<number, Waiter>();
-  private ticker: NodeJS.Timeout | null = null;
+  private readers: Reader[] = [];
+  private stopTicker: Cancel | null = null;
   private tickOrigin = 0;
   private ticksDone = 0;
   private looping = false;
@@ -101,23 +131,36 @@ export class RaftNode extends EventEmitter {
 
   constructor(opts: RaftNodeOptions) {
     super();
-    validate(opts);
+    validateTiming(opts);
+    const seen = new Set<string>();
+    for (const v of opts.voters) {
+      if (!v) throw new InputError('voters', 'every voter needs an id', SRC);
+      if (seen.has(v)) throw new InputError('voters', `voter "${v}" is listed twice`, SRC);
+      seen.add(v);
+    }
     this.opts = opts;
     this.id = opts.id;
-    this.voters = [...new Set([opts.id, ...opts.peers.map((p) => p.id)])].sort();
-    this.storage = new FileStorage(opts.dataDir);
-    this.transport = new GrpcTransport({
-      selfId: opts.id,
-      peers: opts.peers.filter((p) => p.id !== opts.id),
-      logger: opts.logger,
-      deadlineMs: opts.sendDeadlineMs ?? Math.max(200, 2 * opts.heartbeatTicks * opts.tickMs),
-      ...(opts.credentials ? { credentials: opts.credentials } : {}),
-      onMessages: (msgs) => {
-        if (this.stopped || !this.started) return;
-        for (const m of msgs) this.inbox.push(m);
-        this.schedule();
-      },
+    this.voters = [...new Set([opts.id, ...opts.voters])].sort();
+    this.storage = opts.storage;
+    this.transport = opts.transport;
+    this.clock = opts.clock;
+    this.transport.receive((msgs) => {
+      if (this.stopped || !this.started) return;
+      for (const m of msgs) this.inbox.push(m);
+      this.schedule();
     });
+    const sm = opts.stateMachine;
+    this.readyPorts = {
+      storage: this.storage,
+      send: (msgs) => this.transport.send(msgs),
+      restore: (snap) => {
+        sm.restore(snap.data);
+        this.settleWaitersUpTo(snap.index);
+      },
+      apply: (e) => this.applyEntry(e),
+      snapshotEvery: opts.snapshotEvery,
+      snapshot: () => sm.snapshot(),
+    };
   }
 
   async start(): Promise<void> {
@@ -125,7 +168,7 @@ export class RaftNode extends EventEmitter {
     const state = await this.storage.load();
     if (state.hardState.term === 0 && state.entries.length === 0 && !state.snapshot) {
       // Fine for a new cluster; dangerous for a voter whose data was lost (docs/raft.md, "Membership").
-      this.opts.logger.warn({ dataDir: this.opts.dataDir }, 'raft: starting with an empty log; if this coordinator was a voter before, its data directory was lost and must be restored first');
+      this.opts.logger.warn({ dataDir: this.storage.location }, 'raft: starting with an empty log; if this coordinator was a voter before, its data directory was lost and must be restored first');
     }
     if (this.storage.lastLoad.truncatedBytes > 0) {
       this.opts.logger.warn({ bytes: this.storage.lastLoad.truncatedBytes }, 'raft: cut a torn or corrupt tail off the log');
@@ -136,16 +179,16 @@ export class RaftNode extends EventEmitter {
         voters: this.voters,
         electionTicks: this.opts.electionTicks,
         heartbeatTicks: this.opts.heartbeatTicks,
-        random: this.opts.random ?? Math.random,
+        random: this.opts.random,
       },
       state,
     );
     if (state.snapshot) this.opts.stateMachine.restore(state.snapshot.data);
     this.lastTerm = this.core.term;
     this.started = true;
-    this.tickOrigin = performance.now();
+    this.tickOrigin = this.clock.now();
     this.ticksDone = 0;
-    this.ticker = setInterval(() => this.schedule(), Math.max(1, Math.floor(this.opts.tickMs / 2)));
+    this.stopTicker = this.clock.every(Math.max(1, Math.floor(this.opts.tickMs / 2)), () => this.schedule());
     this.schedule();
     this.opts.logger.info({ id: this.id, term: state.hardState.term, commit: state.hardState.commit }, 'raft node started');
   }
@@ -153,14 +196,19 @@ export class RaftNode extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.ticker) clearInterval(this.ticker);
+    this.stopTicker?.();
     this.transport.close();
     await this.loopDone;
     for (const w of this.waiters.values()) {
-      clearTimeout(w.timer);
+      w.cancel();
       w.reject(new RaftStoppedError());
     }
     this.waiters.clear();
+    for (const r of this.readers) {
+      r.cancel();
+      r.reject(new RaftStoppedError());
+    }
+    this.readers = [];
     for (const i of this.inputs) i.reject(new RaftStoppedError());
     this.inputs = [];
     await this.storage.close();
@@ -171,7 +219,7 @@ export class RaftNode extends EventEmitter {
     if (this.stopped || !this.core) return Promise.reject(new RaftStoppedError());
     if (this.core.role !== 'leader') return Promise.reject(new NotLeaderError(this.leaderId()));
     return new Promise((resolve, reject) => {
-      const deadline = Date.now() + this.proposeTimeoutMs();
+      const deadline = this.clock.now() + this.proposeTimeoutMs();
       this.inputs.push({ kind: 'propose', data, resolve, reject, deadline });
       this.schedule();
     });
@@ -186,13 +234,13 @@ export class RaftNode extends EventEmitter {
     if (this.core.role !== 'leader') return Promise.reject(new NotLeaderError(this.leaderId()));
     return new Promise((resolve, reject) => {
       const timeoutMs = 3 * this.opts.electionTicks * this.opts.tickMs;
-      const timer = setTimeout(() => {
+      const cancel = this.clock.after(timeoutMs, () => {
         this.off('leader', onLeader);
         reject(new RaftTimeoutError(`leadership did not move to ${to} within ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       const onLeader = (leader: string | null) => {
         if (leader !== to) return;
-        clearTimeout(timer);
+        cancel();
         this.off('leader', onLeader);
         resolve();
       };
@@ -201,7 +249,7 @@ export class RaftNode extends EventEmitter {
         kind: 'transfer',
         to,
         reject: (e) => {
-          clearTimeout(timer);
+          cancel();
           this.off('leader', onLeader);
           reject(e);
         },
@@ -222,13 +270,49 @@ export class RaftNode extends EventEmitter {
     return this.core.leaseValid(this.dueTicks());
   }
 
+  /**
+   * Resolves when this node may answer a linearizable read from its applied
+   * state: it leads with a valid lease and has applied everything committed
+   * when the read was asked for. There is no ReadIndex round trip: the lease
+   * (see leaseValid) is what rules out a newer leader. Rejects with
+   * NotLeaderError on a follower or once leadership is lost, RaftTimeoutError
+   * after `timeoutMs` (default: the propose timeout).
+   */
+  readBarrier(timeoutMs = this.proposeTimeoutMs()): Promise<void> {
+    const core = this.core;
+    if (this.stopped || !core) return Promise.reject(new RaftStoppedError());
+    if (core.role !== 'leader') return Promise.reject(new NotLeaderError(this.leaderId()));
+    const readIndex = core.log.committed;
+    if (this.leaseValid() && core.log.applied >= readIndex) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const reader: Reader = {
+        readIndex,
+        resolve,
+        reject,
+        cancel: this.clock.after(timeoutMs, () => {
+          this.readers = this.readers.filter((r) => r !== reader);
+          reject(new RaftTimeoutError(`no valid lease with index ${readIndex} applied within ${timeoutMs} ms`));
+        }),
+      };
+      this.readers.push(reader);
+      this.schedule();
+    });
+  }
+
   leaderId(): string | null {
     return this.core?.lead || null;
   }
 
+  leadership(): RaftLeadership {
+    return { role: this.core?.role ?? 'follower', term: this.core?.term ?? 0, leaderId: this.leaderId(), leaseValid: this.leaseValid() };
+  }
+
+  membership(): RaftMembership {
+    return { voters: [...this.voters], peers: this.peerStatus() };
+  }
+
   status(): RaftStatus {
     const c = this.core;
-    const now = performance.now();
     return {
       id: this.id,
       role: c?.role ?? 'follower',
@@ -237,23 +321,36 @@ export class RaftNode extends EventEmitter {
       appliedIndex: c?.log.applied ?? 0,
       leaderId: this.leaderId(),
       leaseValid: this.leaseValid(),
-      peers: this.voters
-        .filter((v) => v !== this.id)
-        .map((id) => {
-          const link = this.transport.status(id);
-          return {
-            id,
-            matchIndex: c?.role === 'leader' ? (c.progressOf(id)?.match ?? 0) : 0,
-            reachable: link.reachable,
-            lastContactMs: link.lastContact === -Infinity ? null : Math.round(now - link.lastContact),
-          };
-        }),
+      peers: this.peerStatus(),
     };
   }
 
-  /** The Raft service, to add to the coordinator's one gRPC server: server.addService(serviceDefinition('Raft'), node.grpcImplementation()). */
-  grpcImplementation(): grpc.UntypedServiceImplementation {
-    return this.transport.implementation();
+  /** Calls `listener` after each entry is applied here (the state machine has already seen it); returns the unsubscribe. */
+  onApplied(listener: (entry: { index: number; term: number }) => void): () => void {
+    this.on('applied', listener);
+    return () => this.off('applied', listener);
+  }
+
+  /** Calls `listener` whenever role, term or leader changes; returns the unsubscribe. */
+  onLeadershipChange(listener: (now: RaftLeadership) => void): () => void {
+    this.on('leadership', listener);
+    return () => this.off('leadership', listener);
+  }
+
+  private peerStatus(): RaftPeerStatus[] {
+    const c = this.core;
+    const now = this.clock.now();
+    return this.voters
+      .filter((v) => v !== this.id)
+      .map((id) => {
+        const link = this.transport.status(id);
+        return {
+          id,
+          matchIndex: c?.role === 'leader' ? (c.progressOf(id)?.match ?? 0) : 0,
+          reachable: link.reachable,
+          lastContactMs: link.lastContact === -Infinity ? null : Math.round(now - link.lastContact),
+        };
+      });
   }
 
   // ---- the loop -------------------------------------------------------------
@@ -264,13 +361,13 @@ export class RaftNode extends EventEmitter {
 
   /** Ticks owed by the monotonic clock: a stalled event loop catches up at once. */
   private dueTicks(): number {
-    return Math.floor((performance.now() - this.tickOrigin) / this.opts.tickMs) - this.ticksDone;
+    return Math.floor((this.clock.now() - this.tickOrigin) / this.opts.tickMs) - this.ticksDone;
   }
 
   private schedule(): void {
     if (this.scheduled || this.looping || this.stopped || !this.started) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.clock.soon(() => {
       this.scheduled = false;
       this.loopDone = this.loop();
     });
@@ -293,22 +390,9 @@ export class RaftNode extends EventEmitter {
         this.inputs = [];
         for (const input of inputs) this.takeInput(core, input);
         this.emitChanges(core);
-        if (!core.hasReady()) return;
-        const rd = core.ready();
-        await this.storage.save(rd.hardState, rd.entries, rd.snapshot);
-        if (this.stopped) return;
-        this.transport.send(rd.messages);
-        if (rd.snapshot) {
-          this.opts.stateMachine.restore(rd.snapshot.data);
-          this.settleWaitersUpTo(rd.snapshot.index);
-        }
-        for (const e of rd.committedEntries) this.applyEntry(e);
-        core.advance(rd);
-        if (core.log.applied - core.log.snapshot.index >= this.opts.snapshotEvery) {
-          const snap = core.compact(core.log.applied, this.opts.stateMachine.snapshot());
-          const rest = core.log.slice(snap.index + 1, core.log.stable);
-          await this.storage.compact(snap, core.hardState(), rest);
-        }
+        const rd = takeReady(core);
+        if (!rd) return;
+        if (!(await runReady(core, rd, this.readyPorts, () => this.stopped))) return;
         this.emitChanges(core);
       }
     } catch (err) {
@@ -332,11 +416,11 @@ export class RaftNode extends EventEmitter {
       input.reject(new NotLeaderError(core.role === 'leader' ? core.transferee() || this.id : core.lead || null));
       return;
     }
-    const timer = setTimeout(() => {
+    const cancel = this.clock.after(Math.max(0, input.deadline - this.clock.now()), () => {
       this.waiters.delete(res.index);
       input.reject(new RaftTimeoutError(`entry ${res.index} was not committed within ${this.proposeTimeoutMs()} ms`));
-    }, Math.max(0, input.deadline - Date.now()));
-    this.waiters.set(res.index, { term: res.term, resolve: input.resolve, reject: input.reject, timer });
+    });
+    this.waiters.set(res.index, { term: res.term, resolve: input.resolve, reject: input.reject, cancel });
   }
 
   private applyEntry(e: Entry): void {
@@ -344,7 +428,7 @@ export class RaftNode extends EventEmitter {
     const w = this.waiters.get(e.index);
     if (w) {
       this.waiters.delete(e.index);
-      clearTimeout(w.timer);
+      w.cancel();
       // Another leader's entry took the index: ours was never committed.
       if (e.term === w.term) w.resolve({ index: e.index, term: e.term });
       else w.reject(new NotLeaderError(this.core?.lead || null));
@@ -357,43 +441,59 @@ export class RaftNode extends EventEmitter {
     for (const [i, w] of this.waiters) {
       if (i > index) continue;
       this.waiters.delete(i);
-      clearTimeout(w.timer);
+      w.cancel();
       w.reject(new RaftTimeoutError(`entry ${i} was overtaken by a snapshot; its outcome is unknown`));
     }
   }
 
   private emitChanges(core: RaftCore): void {
+    let changed = false;
     if (core.role !== this.lastRole || core.term !== this.lastTerm) {
       this.lastRole = core.role;
       this.lastTerm = core.term;
+      changed = true;
       this.emit('role', core.role, core.term);
     }
     const leader = core.lead || null;
     if (leader !== this.lastLeader) {
       this.lastLeader = leader;
+      changed = true;
       this.emit('leader', leader, core.term);
     }
+    if (changed) this.emit('leadership', this.leadership());
+    if (this.readers.length > 0) this.settleReaders(core);
+  }
+
+  /** Read barriers waiting for a lease and their index applied; a node that stopped leading fails them. */
+  private settleReaders(core: RaftCore): void {
+    const leading = core.role === 'leader';
+    const lease = leading && this.leaseValid();
+    const waiting: Reader[] = [];
+    for (const r of this.readers) {
+      if (!leading) {
+        r.cancel();
+        r.reject(new NotLeaderError(core.lead || null));
+      } else if (lease && core.log.applied >= r.readIndex) {
+        r.cancel();
+        r.resolve();
+      } else waiting.push(r);
+    }
+    this.readers = waiting;
   }
 }
 
-function validate(o: RaftNodeOptions): void {
-  const src = 'raft options';
-  if (!o.id) throw new InputError('id', 'must not be empty', src);
-  const positive = (field: keyof RaftNodeOptions) => {
+const SRC = 'raft options';
+
+/** Typed errors naming the field, for RaftNode and the production factory alike. */
+export function validateTiming(o: RaftTiming): void {
+  if (!o.id) throw new InputError('id', 'must not be empty', SRC);
+  const positive = (field: keyof RaftTiming) => {
     const v = o[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InputError(field, `must be a positive integer, got ${String(v)}`, src);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InputError(field, `must be a positive integer, got ${String(v)}`, SRC);
   };
   positive('tickMs');
   positive('electionTicks');
   positive('heartbeatTicks');
   positive('snapshotEvery');
-  if (o.heartbeatTicks >= o.electionTicks) throw new InputError('heartbeatTicks', 'must be less than electionTicks', src);
-  const seen = new Set<string>();
-  for (const p of o.peers) {
-    if (!p.id) throw new InputError('peers', 'every peer needs an id', src);
-    if (seen.has(p.id)) throw new InputError('peers', `peer "${p.id}" is listed twice`, src);
-    seen.add(p.id);
-    if (p.id !== o.id && !/^[^\s:]+:\d+$/.test(p.address)) throw new InputError(`peers.${p.id}.address`, `must be host:port, got "${p.address}"`, src);
-  }
-  if (!o.dataDir) throw new InputError('dataDir', 'must not be empty', src);
+  if (o.heartbeatTicks >= o.electionTicks) throw new InputError('heartbeatTicks', 'must be less than electionTicks', SRC);
 }

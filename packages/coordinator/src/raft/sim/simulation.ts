@@ -1,5 +1,7 @@
 import { RaftCore, type CoreMutation } from '../core/raft-core.js';
-import type { Entry, HardState, Message, Ready, Snapshot } from '../core/types.js';
+import type { Entry, Message, Ready, Snapshot } from '../core/types.js';
+import { runReadySync, takeReady, type ReadyPorts } from '../driver/ready-loop.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
 import { Prng } from './prng.js';
 import { entryKey, InvariantViolation, SimChecker } from './sim-checker.js';
 
@@ -28,12 +30,6 @@ export interface SimResult {
   trace: string[];
 }
 
-interface Disk {
-  hs: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-}
-
 interface InFlight {
   message: Message;
   at: number;
@@ -42,7 +38,10 @@ interface InFlight {
 /** One simulated coordinator: a core, its disk, its state machine and its stalls. */
 class SimNode {
   core: RaftCore | null = null;
-  disk: Disk = { hs: { term: 0, vote: '', commit: 0 }, snapshot: null, entries: [] };
+  /** Survives crashes; a crash during a save keeps a prefix of its records. */
+  readonly disk: MemoryStorage;
+  /** What the shared Ready loop carries each Ready out against (set by Simulation.boot). */
+  ports: ReadyPorts | null = null;
   /** A Ready being persisted: no step() until it completes (as in the driver). */
   persisting: Ready | null = null;
   /** The state machine: key of every applied entry, by index - 1. */
@@ -53,7 +52,9 @@ class SimNode {
   /** Clock rate relative to real time (drift), and the fraction of a tick owed. */
   rate = 1;
   owed = 0;
-  constructor(readonly id: string) {}
+  constructor(readonly id: string) {
+    this.disk = new MemoryStorage(`sim disk: ${id}`);
+  }
 
   up(): boolean {
     return this.core !== null;
@@ -154,7 +155,7 @@ export class Simulation {
   // ---- nodes --------------------------------------------------------------
 
   private boot(n: SimNode): void {
-    const d = n.disk;
+    const d = n.disk.read();
     const random = this.rng.fork();
     n.core = new RaftCore(
       {
@@ -165,13 +166,14 @@ export class Simulation {
         random: () => random.next(),
         mutation: this.opts.mutation,
       },
-      { hardState: { ...d.hs }, snapshot: d.snapshot, entries: [...d.entries] },
+      d,
     );
     n.history = d.snapshot ? this.restoreHistory(n, d.snapshot) : [];
+    n.ports ??= this.readyPorts(n);
     n.persisting = null;
     n.stalledUntil = 0;
     this.checker.restarted(n.id);
-    this.log(() => `${n.id} boot term=${d.hs.term} vote=${d.hs.vote} commit=${d.hs.commit} last=${d.entries.at(-1)?.index ?? d.snapshot?.index ?? 0}`);
+    this.log(() => `${n.id} boot term=${d.hardState.term} vote=${d.hardState.vote} commit=${d.hardState.commit} last=${d.entries.at(-1)?.index ?? d.snapshot?.index ?? 0}`);
     this.check(n);
   }
 
@@ -181,9 +183,7 @@ export class Simulation {
     if (n.persisting) {
       // The fsync never finished: any prefix of the Ready's records may have reached the disk.
       const rd = n.persisting;
-      const records = (rd.snapshot ? 1 : 0) + (rd.entries.length ? 1 : 0) + (rd.hardState ? 1 : 0);
-      const keep = this.rng.int(0, records);
-      this.persist(n, rd, keep);
+      n.disk.crashDuringSave(rd.hardState, rd.entries, rd.snapshot, (records) => this.rng.int(0, records));
     }
     n.core = null;
     n.persisting = null;
@@ -191,53 +191,28 @@ export class Simulation {
     this.log(() => `${n.id} crash`);
   }
 
-  /** Writes the first `records` records of `rd` (snapshot, entries, hard state) to disk. */
-  private persist(n: SimNode, rd: Ready, records = 3): void {
-    const d = n.disk;
-    let left = records;
-    if (rd.snapshot) {
-      if (left-- <= 0) return;
-      d.snapshot = rd.snapshot;
-      d.entries = [];
-      d.hs = { ...d.hs, commit: Math.max(d.hs.commit, rd.snapshot.index) };
-      if (d.hs.term < rd.snapshot.term) d.hs = { term: rd.snapshot.term, vote: '', commit: d.hs.commit };
-    }
-    if (rd.entries.length) {
-      if (left-- <= 0) return;
-      const first = rd.entries[0]!.index;
-      const base = d.snapshot?.index ?? 0;
-      const ents = rd.entries.filter((e) => e.index > base);
-      if (ents.length) {
-        const keep = ents[0]!.index - base - 1;
-        if (keep < 0 || keep > d.entries.length) throw new Error(`sim disk: ${n.id} append at ${first} leaves a gap`);
-        d.entries = d.entries.slice(0, keep).concat(ents);
-      }
-    }
-    if (rd.hardState) {
-      if (left-- <= 0) return;
-      d.hs = { ...rd.hardState };
-    }
-  }
-
-  /** The driver's loop body: persist, send, apply, advance, maybe snapshot. */
+  /** The driver's loop body (driver/ready-loop.ts), run to completion at once: the disk is synchronous. */
   private completeReady(n: SimNode): void {
-    const core = n.core!;
     const rd = n.persisting!;
     n.persisting = null;
-    this.persist(n, rd);
-    for (const m of rd.messages) this.send(m);
-    if (rd.snapshot) n.history = this.restoreHistory(n, rd.snapshot);
-    for (const e of rd.committedEntries) this.apply(n, e);
-    core.advance(rd);
-    if (core.log.applied - core.log.snapshot.index >= this.opts.snapshotEvery) {
-      const snap = core.compact(core.log.applied, new TextEncoder().encode(JSON.stringify(n.history)));
-      // Compaction is one atomic storage step (FileStorage.compact).
-      n.disk.snapshot = snap;
-      n.disk.entries = core.log.entries.filter((e) => e.index <= core.log.stable);
-      n.disk.hs = { ...n.disk.hs, commit: Math.max(n.disk.hs.commit, snap.index) };
-      this.log(() => `${n.id} compact at ${snap.index}`);
-    }
+    runReadySync(n.core!, rd, n.ports!);
     this.check(n);
+  }
+
+  private readyPorts(n: SimNode): ReadyPorts {
+    return {
+      storage: n.disk,
+      send: (msgs) => {
+        for (const m of msgs) this.send(m);
+      },
+      restore: (s) => {
+        n.history = this.restoreHistory(n, s);
+      },
+      apply: (e) => this.apply(n, e),
+      snapshotEvery: this.opts.snapshotEvery,
+      snapshot: () => new TextEncoder().encode(JSON.stringify(n.history)),
+      compacted: (snap) => this.log(() => `${n.id} compact at ${snap.index}`),
+    };
   }
 
   private apply(n: SimNode, e: Entry): void {
@@ -321,9 +296,9 @@ export class Simulation {
           this.completeReady(n);
           progressed = true;
         }
-        if (!n.persisting && n.core!.hasReady()) {
-          n.persisting = n.core!.ready();
-          progressed = true;
+        if (!n.persisting) {
+          n.persisting = takeReady(n.core!);
+          if (n.persisting) progressed = true;
         }
       }
       const due: InFlight[] = [];

@@ -39,6 +39,10 @@ export class FileStorage implements RaftStorage {
     this.dir = dir;
   }
 
+  get location(): string {
+    return this.dir;
+  }
+
   async load(): Promise<PersistedState> {
     await mkdir(this.dir, { recursive: true });
     this.snapshot = await this.readSnapshot();

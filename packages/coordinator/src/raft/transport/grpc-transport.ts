@@ -1,6 +1,7 @@
 import { clientConstructor, CHANNEL_OPTIONS, grpc, type Logger, type RaftHandlers, type ServiceClient } from '@whmcs-ha/shared';
 import type { Message } from '../core/types.js';
 import { fromWire, toWire } from './message-codec.js';
+import type { PeerLinkStatus, RaftTransport } from './raft-transport.js';
 
 export interface TransportPeer {
   id: string;
@@ -11,8 +12,8 @@ export interface TransportOptions {
   selfId: string;
   peers: TransportPeer[];
   logger: Logger;
-  /** Called with every well-formed batch received from a known peer. */
-  onMessages: (msgs: Message[]) => void;
+  /** Called with every well-formed batch received from a known peer (or set later with receive()). */
+  onMessages?: (msgs: Message[]) => void;
   /** Deadline of one Send call. */
   deadlineMs?: number;
   /** Messages queued per peer before the oldest are dropped (Raft retransmits). */
@@ -30,15 +31,6 @@ function approxSize(m: Message): number {
   for (const e of m.entries) n += 24 + e.data.byteLength;
   if (m.snapshot) n += 64 + m.snapshot.data.byteLength;
   return n;
-}
-
-export interface PeerLinkStatus {
-  reachable: boolean;
-  /** performance.now() of the last successful exchange with the peer in either direction; -Infinity if none. */
-  lastContact: number;
-  /** Messages dropped because the queue was full. */
-  dropped: number;
-  queued: number;
 }
 
 /**
@@ -118,7 +110,8 @@ class PeerLink {
   }
 }
 
-export class GrpcTransport {
+/** The Raft transport over gRPC: send() queues per peer, implementation() is the service that receives. */
+export class GrpcTransport implements RaftTransport {
   readonly selfId: string;
   readonly logger: Logger;
   readonly deadlineMs: number;
@@ -126,7 +119,7 @@ export class GrpcTransport {
   readonly maxBatch: number;
   readonly maxBatchBytes: number;
   private readonly links = new Map<string, PeerLink>();
-  private readonly onMessages: (msgs: Message[]) => void;
+  private onMessages: (msgs: Message[]) => void;
 
   constructor(opts: TransportOptions) {
     this.selfId = opts.selfId;
@@ -135,7 +128,7 @@ export class GrpcTransport {
     this.maxQueue = opts.maxQueue ?? 4_096;
     this.maxBatch = opts.maxBatch ?? 256;
     this.maxBatchBytes = opts.maxBatchBytes ?? 1024 * 1024;
-    this.onMessages = opts.onMessages;
+    this.onMessages = opts.onMessages ?? (() => {});
     const Client = clientConstructor('Raft');
     for (const p of opts.peers) {
       if (p.id === opts.selfId) continue;
@@ -149,6 +142,10 @@ export class GrpcTransport {
       const link = this.links.get(m.to);
       if (link) link.enqueue(m);
     }
+  }
+
+  receive(handler: (msgs: Message[]) => void): void {
+    this.onMessages = handler;
   }
 
   status(peer: string): PeerLinkStatus {
