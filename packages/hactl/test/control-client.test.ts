@@ -3,43 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { grpc, serviceDefinition, type ClusterStatus } from '@whmcs-ha/shared';
 import { BadReplyError, ControlClient, operateAccepted } from '../src/control-client.js';
+import { clusterStatus, nodeStatus } from './support/status-fixture.js';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.ts');
 
 /** A status object as a coordinator with an LB sends it (every field of DESIGN §11 and the rest). */
 function goodStatus(): ClusterStatus {
-  const node = (name: string, role: string, readOnly: boolean) => ({
-    name,
-    role,
-    healthy: true,
-    problem: null,
-    lastReportAgeMs: 120,
-    mysql: { up: true, readOnly, ioRunning: true, sqlRunning: true, lagSeconds: 0, gtidExecuted: '1-1-10', semiSync: 'on' as const, serverId: 1, lastError: '' },
-    phpFpm: { up: true, activeProcesses: 1, listenQueue: 0 },
-    files: { digest: 'd0', inSync: true, syncing: false },
-    probe: { up: true, error: '' },
-  });
-  return {
-    mode: 'active-passive',
-    active: 'web001',
-    epoch: 3,
-    paused: false,
-    pausedReason: null,
-    blockedUntil: null,
-    maintenance: [],
-    serving: [],
-    operation: null,
+  return clusterStatus([nodeStatus('web001', 'active', false), nodeStatus('web002', 'passive', true)], {
     excluded: { web003: { reason: 'errant transactions', errant: '1-1-11', at: 5 } },
-    leader: { id: 'lb1', term: 2 },
-    fromLeader: true,
-    answeredBy: 'lb1',
-    coordinators: [{ id: 'lb1', role: 'leader', term: 2, commitIndex: 9, reachable: true }],
-    nodes: [node('web001', 'active', false), node('web002', 'passive', true)],
     lastDecision: { at: 7, sentence: 'no action: all healthy', warnings: [] },
     lb: { coordinator: 'lb1', kind: 'nginx', applied: ['web001'], wanted: ['web001'], lastError: null, lastApplyMs: 40 },
-    failoversTotal: 0,
-    lastFailover: null,
-  };
+  });
 }
 
 /** What the stub Control service answers: JSON strings, sent as they are. */

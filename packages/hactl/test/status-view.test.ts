@@ -1,40 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatus, type HactlStatus } from '../src/status-view.js';
+import { clusterStatus, nodeStatus } from './support/status-fixture.js';
 
-const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'async' | 'off'): HactlStatus['nodes'][number] => ({
-  name,
-  role,
-  healthy: true,
-  problem: null,
-  lastReportAgeMs: 120,
-  mysql: { up: true, readOnly, ioRunning: true, sqlRunning: true, lagSeconds: 0, gtidExecuted: '1-1-10', semiSync, serverId: 1, lastError: '' },
-  phpFpm: { up: true, activeProcesses: 1, listenQueue: 0 },
-  files: { digest: 'd', inSync: true, syncing: false },
-  probe: null,
-});
+const node = (name: string, role: string, readOnly: boolean, semiSync: 'on' | 'async' | 'off'): HactlStatus['nodes'][number] => {
+  const n = nodeStatus(name, role, readOnly, { files: { digest: 'd', inSync: true, syncing: false }, probe: null });
+  return { ...n, mysql: { ...n.mysql, semiSync } };
+};
 
-const status = (nodes: HactlStatus['nodes']): HactlStatus => ({
-  mode: 'active-passive',
-  active: 'web001',
-  epoch: 3,
-  paused: false,
-  pausedReason: null,
-  blockedUntil: null,
-  maintenance: [],
-  serving: [],
-  operation: null,
-  excluded: {},
-  leader: { id: 'lb1', term: 2 },
-  fromLeader: true,
-  answeredBy: 'lb1',
-  coordinators: [{ id: 'lb1', role: 'leader', term: 2, commitIndex: 9, reachable: true }],
-  nodes,
-  lastDecision: null,
-  lb: null,
-  failoversTotal: 0,
-  lastFailover: null,
-  loadBalancers: [],
-});
+const status = (nodes: HactlStatus['nodes']): HactlStatus => ({ ...clusterStatus(nodes), loadBalancers: [] });
 
 describe('whmcs-hactl status table', () => {
   it("marks an active whose semi-sync fell back to async, and says failover is held back", () => {
