@@ -179,12 +179,10 @@ this_is_not_a_directive on;
     writeFileSync(stray, '<?php // edited on the passive only\n');
     writeFileSync(edited, `${original}\n// drift\n`);
     const t0 = performance.now();
-    await until(
-      'web002 drifted',
-      (s) => s.nodes.find((n) => n.name === 'web002')?.files.inSync === false,
-      10_000,
-    );
-    await until('web002 back in sync', (s) => s.nodes.every((n) => n.files.inSync === true), 30_000);
+    // the drifted state lasts about a second (drift -> converged is 1.2 s in the bench), less than one
+    // `whmcs-hactl status` takes on a loaded machine, so the test waits for its outcome instead: rsync
+    // has removed the stray file and every digest agrees again (and the history below names the sync)
+    await until('web002 synced back from the active', (s) => !existsSync(stray) && s.nodes.every((n) => n.files.inSync === true), 30_000);
     console.log(`[ha] file drift on the passive -> converged in ${(performance.now() - t0).toFixed(0)} ms`);
     expect(existsSync(stray)).toBe(false);
     expect(readFileSync(edited, 'utf8')).toBe(original);
